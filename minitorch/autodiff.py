@@ -1,0 +1,190 @@
+"""The engine: ``Context``, the ``Variable`` protocol, topological sort and backpropagation.
+
+Nothing here knows about :class:`~minitorch.scalar.Scalar`: the engine works on anything that follows
+the :class:`Variable` protocol, so the tensors of later modules share it.
+
+Example:
+    >>> from minitorch import Scalar
+    >>> x = Scalar(3.0)
+    >>> y = x * x + x
+    >>> [v.unique_id == y.unique_id for v in topological_sort(y)][0]
+    True
+    >>> backpropagate(y, 1.0)
+    >>> x.derivative
+    7.0
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Protocol
+
+__all__ = ["Context", "Variable", "topological_sort", "backpropagate", "central_difference"]
+
+
+class Context:
+    """The only channel between a function's ``forward`` and its ``backward``.
+
+    ``forward`` stores what ``backward`` will need with :meth:`save_for_backward`; ``backward`` reads
+    it back from :attr:`saved_values` (or :attr:`saved_tensors`, PyTorch's name for the same tuple).
+
+    Args:
+        no_grad: when true, :meth:`save_for_backward` stores nothing (no backward will run).
+        saved_values: the initial saved values.
+
+    Example:
+        >>> ctx = Context()
+        >>> ctx.save_for_backward(2.0, 3.0)
+        >>> ctx.saved_values
+        (2.0, 3.0)
+    """
+
+    __slots__ = ("no_grad", "saved_values", "variable_inputs")
+
+    def __init__(self, no_grad: bool = False, saved_values: tuple[Any, ...] = ()) -> None:
+        self.no_grad = no_grad
+        self.saved_values = saved_values
+        # Bit i is set when input i is a variable; ``apply`` fills it in. -1 (every bit set) means
+        # "unknown", so a Context made by hand treats every input as a variable.
+        self.variable_inputs = -1
+
+    def needs_grad(self, index: int) -> bool:
+        """True if input ``index`` of the call is a variable, so its derivative will be used.
+
+        ``backward`` can skip work (or a formula undefined at this point) for constant inputs; this
+        is PyTorch's ``ctx.needs_input_grad[index]``.
+        """
+        return bool(self.variable_inputs >> index & 1)
+
+    def save_for_backward(self, *values: Any) -> None:
+        """Store ``values`` for the backward pass (a no-op when ``no_grad`` is set)."""
+        if not self.no_grad:
+            self.saved_values = values
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """The saved values, under PyTorch's name."""
+        return self.saved_values
+
+    def __repr__(self) -> str:
+        return f"Context(no_grad={self.no_grad}, saved_values={self.saved_values!r})"
+
+
+class Variable(Protocol):
+    """What the engine needs from a node of the computation graph."""
+
+    @property
+    def unique_id(self) -> int:
+        """An integer no other live variable shares."""
+        ...
+
+    def accumulate_derivative(self, x: Any) -> None:
+        """Add ``x`` to this leaf's derivative."""
+        ...
+
+    def is_leaf(self) -> bool:
+        """True for a variable created by the user (it has no function that made it)."""
+        ...
+
+    def is_constant(self) -> bool:
+        """True for a value that never receives a derivative."""
+        ...
+
+    @property
+    def parents(self) -> Iterable[Variable]:
+        """The non-constant inputs of the function that made this variable."""
+        ...
+
+    def chain_rule(self, d_output: Any) -> Iterable[tuple[Variable, Any]]:
+        """One ``(input, derivative)`` pair per input of the function that made this variable."""
+        ...
+
+
+def topological_sort(variable: Variable) -> list[Variable]:
+    """Order the non-constant variables of the graph below ``variable``, output first.
+
+    Every variable comes before all the variables it was computed from, and each appears once. The
+    walk is an explicit-stack depth-first search, so a chain of a million operations needs no deeper
+    Python recursion than a chain of three.
+
+    Args:
+        variable: the output to start from.
+
+    Returns:
+        The variables in topological order, starting with ``variable`` (empty if it is a constant).
+    """
+    if variable.is_constant():
+        return []
+    finished: list[Variable] = []
+    seen = {variable.unique_id}
+    # Each stack entry is a variable and an iterator over the parents still to visit.
+    stack: list[tuple[Variable, Any]] = [(variable, iter(variable.parents))]
+    while stack:
+        node, pending = stack[-1]
+        for parent in pending:
+            key = parent.unique_id
+            if key not in seen and not parent.is_constant():
+                seen.add(key)
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            finished.append(node)
+    finished.reverse()
+    return finished
+
+
+def backpropagate(variable: Variable, deriv: Any) -> None:
+    """Run backpropagation from ``variable`` and accumulate derivatives into the leaves.
+
+    Walks the topological order once with a table of pending derivatives keyed by ``unique_id``:
+    each non-leaf passes its derivative through its function's ``backward`` (``chain_rule``) to its
+    inputs; each leaf adds what reached it to its ``derivative``.
+
+    Args:
+        variable: the output to start from.
+        deriv: the derivative of the final quantity with respect to ``variable``.
+    """
+    pending: dict[int, Any] = {variable.unique_id: deriv}
+    for node in topological_sort(variable):
+        d = pending.pop(node.unique_id)
+        if node.is_leaf():
+            node.accumulate_derivative(d)
+            continue
+        for parent, d_parent in node.chain_rule(d):
+            if parent.is_constant():
+                continue
+            key = parent.unique_id
+            if key in pending:
+                pending[key] = pending[key] + d_parent
+            else:
+                pending[key] = d_parent
+
+
+def central_difference(
+    f: Callable[..., Any], *vals: Any, arg: int = 0, epsilon: float = 1e-6
+) -> Any:
+    """Approximate the derivative of ``f`` with respect to argument ``arg`` by a central difference.
+
+    ``(f(..., x + eps, ...) - f(..., x - eps, ...)) / (2 eps)``, whose error shrinks like ``eps^2``.
+    Only ``+``, ``-`` and ``/`` are used on the values, so it works on floats and on Scalars alike.
+
+    Args:
+        f: the function to differentiate.
+        *vals: the point at which to differentiate.
+        arg: the index of the argument to vary.
+        epsilon: the half-width of the difference.
+
+    Example:
+        >>> round(central_difference(lambda x, y: x * y, 3.0, 5.0, arg=0), 6)
+        5.0
+    """
+    if not 0 <= arg < len(vals):
+        raise IndexError(
+            f"central_difference: arg={arg} is out of range for {len(vals)} value(s); "
+            f"choose an index from 0 to {len(vals) - 1}"
+        )
+    up = list(vals)
+    down = list(vals)
+    up[arg] = up[arg] + epsilon
+    down[arg] = down[arg] - epsilon
+    return (f(*up) - f(*down)) / (2.0 * epsilon)

@@ -1,0 +1,266 @@
+"""Float math on plain Python numbers: the prelude every other layer uses (course task 0.1 and 0.3).
+
+Every function here takes and returns plain ``float`` values. The differentiable versions that work on
+``Scalar`` live in :mod:`minitorch.scalar_functions`; they use these functions for their float work.
+
+Domain errors follow IEEE float semantics, like NumPy: ``log(0.0)`` is ``-inf``, ``log(-1.0)`` and
+``sqrt(-1.0)`` are ``nan``, ``inv(0.0)`` is ``inf`` (with the sign of the zero). Each of these results
+also emits a :class:`RuntimeWarning` that names the function and the argument, so a NaN never appears
+silently. Turn the warning into an error with ``warnings.simplefilter("error", RuntimeWarning)``.
+
+Example:
+    >>> from minitorch import operators
+    >>> operators.mul(3.0, 4.0)
+    12.0
+    >>> operators.sum([1.0, 2.0, 3.5])
+    6.5
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Callable, Iterable
+
+__all__ = [
+    "mul", "id", "add", "neg", "lt", "eq", "max", "is_close", "sigmoid", "relu", "log", "exp", "inv",
+    "log_back", "inv_back", "relu_back", "sigmoid_back", "pow", "tanh", "sqrt", "sin", "cos", "abs",
+    "map", "zipWith", "reduce", "negList", "addLists", "sum", "prod",
+]
+
+_builtin_abs = abs
+
+
+def _domain_warning(function: str, x: float, result: float) -> float:
+    """Warn that ``function(x)`` left its domain and return the IEEE ``result``."""
+    warnings.warn(
+        f"operators.{function}({x!r}) is outside the function's domain; returning {result!r}",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return result
+
+
+# ## Task 0.1: basic functions
+
+
+def mul(x: float, y: float) -> float:
+    """Return ``x * y``."""
+    return x * y
+
+
+def id(x: float) -> float:  # noqa: A001 - the course's name for the identity
+    """Return ``x`` unchanged (the identity function)."""
+    return x
+
+
+def add(x: float, y: float) -> float:
+    """Return ``x + y``."""
+    return x + y
+
+
+def neg(x: float) -> float:
+    """Return ``-x``."""
+    return -x
+
+
+def lt(x: float, y: float) -> float:
+    """Return 1.0 if ``x < y`` else 0.0."""
+    return 1.0 if x < y else 0.0
+
+
+def eq(x: float, y: float) -> float:
+    """Return 1.0 if ``x == y`` else 0.0."""
+    return 1.0 if x == y else 0.0
+
+
+def max(x: float, y: float) -> float:  # noqa: A001 - the course's name
+    """Return the larger of ``x`` and ``y`` (``x`` when they are equal)."""
+    return x if x >= y else y
+
+
+def is_close(x: float, y: float) -> float:
+    """Return 1.0 if ``|x - y| < 1e-2`` else 0.0 (the course's loose closeness test)."""
+    return 1.0 if _builtin_abs(x - y) < 1e-2 else 0.0
+
+
+def sigmoid(x: float) -> float:
+    """Return the logistic function ``1 / (1 + e^-x)``.
+
+    Computed as ``1 / (1 + e^-x)`` for ``x >= 0`` and as ``e^x / (1 + e^x)`` for ``x < 0``, so that
+    the exponential never overflows: both forms are equal, and each only exponentiates a number <= 0.
+    """
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def relu(x: float) -> float:
+    """Return ``x`` if ``x > 0`` else 0.0."""
+    return x if x > 0.0 else 0.0
+
+
+def log(x: float) -> float:
+    """Return the natural logarithm of ``x`` (``-inf`` at 0 and ``nan`` below, with a warning)."""
+    if x > 0.0:
+        return math.log(x)
+    if x == 0.0:
+        return _domain_warning("log", x, -math.inf)
+    return _domain_warning("log", x, math.nan)
+
+
+def exp(x: float) -> float:
+    """Return ``e^x`` (``inf`` when it overflows, like NumPy)."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def inv(x: float) -> float:
+    """Return ``1 / x`` (``inf`` with the sign of the zero at 0, with a warning)."""
+    if x != 0.0:
+        return 1.0 / x
+    return _domain_warning("inv", x, math.copysign(math.inf, x))
+
+
+def log_back(x: float, d: float) -> float:
+    """Return ``d * log'(x) = d / x``."""
+    return d * inv(x)
+
+
+def inv_back(x: float, d: float) -> float:
+    """Return ``d * inv'(x) = -d / x^2``."""
+    return -d * inv(x * x)
+
+
+def relu_back(x: float, d: float) -> float:
+    """Return ``d * relu'(x)``, taking ``relu'(0) = 0`` (the subgradient PyTorch also uses)."""
+    return d if x > 0.0 else 0.0
+
+
+def sigmoid_back(x: float, d: float) -> float:
+    """Return ``d * sigmoid'(x) = d * s * (1 - s)`` with ``s = sigmoid(x)``."""
+    s = sigmoid(x)
+    return d * s * (1.0 - s)
+
+
+def pow(x: float, y: float) -> float:  # noqa: A001 - mirrors math.pow
+    """Return ``x ** y``; a negative base with a non-integer exponent gives ``nan`` with a warning.
+
+    Python's own ``**`` returns a complex number in that case; an autodiff engine needs a real one.
+    """
+    try:
+        return math.pow(x, y)
+    except ValueError:
+        return _domain_warning("pow", x, math.nan)
+    except OverflowError:
+        return math.inf if x > 0.0 or float(y).is_integer() and y % 2 == 0 else -math.inf
+
+
+def tanh(x: float) -> float:
+    """Return the hyperbolic tangent of ``x``."""
+    return math.tanh(x)
+
+
+def sqrt(x: float) -> float:
+    """Return the square root of ``x`` (``nan`` below 0, with a warning)."""
+    if x >= 0.0:
+        return math.sqrt(x)
+    return _domain_warning("sqrt", x, math.nan)
+
+
+def sin(x: float) -> float:
+    """Return the sine of ``x`` (radians)."""
+    return math.sin(x)
+
+
+def cos(x: float) -> float:
+    """Return the cosine of ``x`` (radians)."""
+    return math.cos(x)
+
+
+def abs(x: float) -> float:  # noqa: A001 - mirrors the builtin
+    """Return ``|x|``."""
+    return x if x >= 0.0 else -x
+
+
+# ## Task 0.3: higher-order functions
+
+
+def map(fn: Callable[[float], float]) -> Callable[[Iterable[float]], list[float]]:  # noqa: A001
+    """Return a function that applies ``fn`` to every element of a list.
+
+    Example:
+        >>> map(neg)([1.0, -2.0])
+        [-1.0, 2.0]
+    """
+
+    def apply_to_each(ls: Iterable[float]) -> list[float]:
+        return [fn(x) for x in ls]
+
+    return apply_to_each
+
+
+def zipWith(  # noqa: N802 - the course's name
+    fn: Callable[[float, float], float],
+) -> Callable[[Iterable[float], Iterable[float]], list[float]]:
+    """Return a function that combines two lists element by element with ``fn``.
+
+    The lists must have the same length; a mismatch raises ``ValueError``.
+
+    Example:
+        >>> zipWith(add)([1.0, 2.0], [10.0, 20.0])
+        [11.0, 22.0]
+    """
+
+    def combine(ls1: Iterable[float], ls2: Iterable[float]) -> list[float]:
+        xs, ys = list(ls1), list(ls2)
+        if len(xs) != len(ys):
+            raise ValueError(
+                f"zipWith: the two lists have different lengths ({len(xs)} and {len(ys)}); "
+                "pass lists of equal length"
+            )
+        return [fn(x, y) for x, y in zip(xs, ys)]
+
+    return combine
+
+
+def reduce(
+    fn: Callable[[float, float], float], start: float
+) -> Callable[[Iterable[float]], float]:
+    """Return a function that folds a list into one value: ``fn(...fn(fn(start, x0), x1)..., xn)``.
+
+    Example:
+        >>> reduce(add, 0.0)([1.0, 2.0, 3.0])
+        6.0
+    """
+
+    def fold(ls: Iterable[float]) -> float:
+        acc = start
+        for x in ls:
+            acc = fn(acc, x)
+        return acc
+
+    return fold
+
+
+def negList(ls: Iterable[float]) -> list[float]:  # noqa: N802 - the course's name
+    """Negate every element of ``ls`` (built with :func:`map`)."""
+    return map(neg)(ls)
+
+
+def addLists(ls1: Iterable[float], ls2: Iterable[float]) -> list[float]:  # noqa: N802
+    """Add two lists element by element (built with :func:`zipWith`)."""
+    return zipWith(add)(ls1, ls2)
+
+
+def sum(ls: Iterable[float]) -> float:  # noqa: A001 - the course's name
+    """Sum a list (built with :func:`reduce`); the sum of an empty list is 0.0."""
+    return reduce(add, 0.0)(ls)
+
+
+def prod(ls: Iterable[float]) -> float:
+    """Multiply the elements of a list (built with :func:`reduce`); the empty product is 1.0."""
+    return reduce(mul, 1.0)(ls)

@@ -1,0 +1,402 @@
+"""``Scalar``: a float that remembers how it was computed, and the history it keeps (course task 1.2).
+
+Example:
+    >>> x = Scalar(2.0, name="x")
+    >>> y = x * x + 3.0 * x
+    >>> y.backward()
+    >>> x.derivative      # d/dx (x^2 + 3x) = 2x + 3
+    7.0
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+from typing import TYPE_CHECKING, Any, Callable, Sequence, Union
+
+from .autodiff import Context, backpropagate, central_difference
+
+if TYPE_CHECKING:
+    from .scalar_functions import ScalarFunction
+
+__all__ = ["Scalar", "ScalarHistory", "ScalarLike", "derivative_check"]
+
+ScalarLike = Union[float, int, "Scalar"]
+
+# The one process-wide id counter (owned by this module): every Scalar takes the next integer, so
+# ids are unique for the life of the process and never reused.
+_unique_ids = itertools.count(1)
+
+
+class ScalarHistory:
+    """How a Scalar was made: the function, its context and its inputs.
+
+    A leaf (a Scalar the user created) has a history with no function; a constant has no history.
+
+    Args:
+        last_fn: the :class:`~minitorch.scalar_functions.ScalarFunction` subclass that made the value.
+        ctx: the :class:`~minitorch.autodiff.Context` its ``forward`` filled.
+        inputs: the inputs given to ``apply``, in order (Scalars, or plain numbers for constants).
+
+    Example:
+        >>> y = Scalar(2.0) * 3.0
+        >>> y.history.last_fn.__name__, len(y.history.inputs)
+        ('Mul', 2)
+    """
+
+    __slots__ = ("last_fn", "ctx", "inputs")
+
+    def __init__(
+        self,
+        last_fn: type[ScalarFunction] | None = None,
+        ctx: Context | None = None,
+        inputs: Sequence[ScalarLike] = (),
+    ) -> None:
+        self.last_fn = last_fn
+        self.ctx = ctx
+        self.inputs = inputs
+
+    def backprop_step(self, d_output: Any) -> list[tuple[ScalarLike, Any]]:
+        """Return ``(input, derivative)`` for each input: the backward step of this one node.
+
+        Raises:
+            ValueError: if ``last_fn.backward`` returns a number of derivatives other than the
+                number of inputs.
+            TypeError: if a derivative is not a number.
+        """
+        fn = self.last_fn
+        if fn is None or self.ctx is None:
+            raise ValueError(
+                "ScalarHistory.backprop_step: this history belongs to a leaf or a constant, which "
+                "has no function to differentiate"
+            )
+        derivatives = fn._backward(self.ctx, d_output)
+        inputs = self.inputs
+        if len(derivatives) != len(inputs):
+            raise ValueError(
+                f"{fn.__name__}.backward returned {len(derivatives)} derivative(s) for "
+                f"{len(inputs)} input(s); return one value per forward argument"
+            )
+        return list(zip(inputs, derivatives))
+
+    def __repr__(self) -> str:
+        name = None if self.last_fn is None else self.last_fn.__name__
+        return f"ScalarHistory(last_fn={name}, inputs={list(self.inputs)!r})"
+
+
+# Shared by every leaf made with the default argument. It is never mutated, so sharing it is safe.
+_LEAF_HISTORY = ScalarHistory()
+
+
+def _as_float(v: object, where: str) -> float:
+    """Convert a real number to float, or raise a TypeError that names ``where``."""
+    if isinstance(v, numbers.Real):
+        return float(v)
+    raise TypeError(
+        f"{where} expects a real number, got {type(v).__name__} {v!r}; convert it with float() first"
+    )
+
+
+class Scalar:
+    """A real number that records the operations applied to it, so it can be differentiated.
+
+    Args:
+        v: the value (any real number; stored as float).
+        back: its history. The default makes a leaf (a variable that collects a derivative);
+            ``None`` makes a constant.
+        name: a label for pictures and messages; defaults to the unique id.
+
+    Attributes:
+        data: the value.
+        derivative: d(output)/d(self) after ``backward`` (``None`` before). ``grad`` is the same.
+        history: how this value was made (``None`` for a constant).
+        unique_id: an integer no other Scalar in this process shares.
+
+    Example:
+        >>> a, b = Scalar(3.0), Scalar(4.0)
+        >>> c = (a * a + b * b).sqrt()
+        >>> c.backward()
+        >>> c.data, a.grad, b.grad
+        (5.0, 0.6, 0.8)
+    """
+
+    __slots__ = ("data", "history", "derivative", "unique_id", "level", "_name", "__weakref__")
+
+    data: Any  # a float; inside a nested trace of the functional API, a Scalar of a lower level
+    history: ScalarHistory | None
+    derivative: Any
+    unique_id: int
+    level: int
+    _name: str | None
+
+    def __init__(
+        self,
+        v: float,
+        back: ScalarHistory | None = _LEAF_HISTORY,
+        name: str | None = None,
+    ) -> None:
+        self.data = v if type(v) is float else _as_float(v, "Scalar()")
+        self.history = back
+        self.derivative = None
+        self.unique_id = next(_unique_ids)
+        self.level = 0
+        self._name = name
+
+    @classmethod
+    def _make(cls, data: Any, history: ScalarHistory | None, level: int) -> Scalar:
+        """Build a Scalar without validation (``apply`` and the functional API have validated)."""
+        s = cls.__new__(cls)
+        s.data = data
+        s.history = history
+        s.derivative = None
+        s.unique_id = next(_unique_ids)
+        s.level = level
+        s._name = None
+        return s
+
+    # ## Names and display
+
+    @property
+    def name(self) -> str:
+        """The label given at creation, or the unique id as text."""
+        return str(self.unique_id) if self._name is None else self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
+
+    def __repr__(self) -> str:
+        label = "" if self._name is None else f", name={self._name!r}"
+        return f"Scalar({self.data!r}{label})"
+
+    def __bool__(self) -> bool:
+        return bool(_innermost(self))
+
+    # ## Arithmetic (each builds one graph node through a ScalarFunction)
+
+    def __add__(self, b: ScalarLike) -> Scalar:
+        return _fn.Add.apply(self, b)
+
+    def __radd__(self, b: ScalarLike) -> Scalar:
+        return _fn.Add.apply(b, self)
+
+    def __sub__(self, b: ScalarLike) -> Scalar:
+        return _fn.Add.apply(self, -b)
+
+    def __rsub__(self, b: ScalarLike) -> Scalar:
+        return _fn.Add.apply(b, _fn.Neg.apply(self))
+
+    def __mul__(self, b: ScalarLike) -> Scalar:
+        return _fn.Mul.apply(self, b)
+
+    def __rmul__(self, b: ScalarLike) -> Scalar:
+        return _fn.Mul.apply(b, self)
+
+    def __truediv__(self, b: ScalarLike) -> Scalar:
+        return _fn.Mul.apply(self, _fn.Inv.apply(b))
+
+    def __rtruediv__(self, b: ScalarLike) -> Scalar:
+        return _fn.Mul.apply(b, _fn.Inv.apply(self))
+
+    def __pow__(self, b: ScalarLike) -> Scalar:
+        return _fn.Pow.apply(self, b)
+
+    def __rpow__(self, b: ScalarLike) -> Scalar:
+        return _fn.Pow.apply(b, self)
+
+    def __neg__(self) -> Scalar:
+        return _fn.Neg.apply(self)
+
+    def __abs__(self) -> Scalar:
+        return _fn.Abs.apply(self)
+
+    # ## Comparisons: graph nodes with value 1.0 or 0.0 and derivative 0, as in the course
+
+    def __lt__(self, b: ScalarLike) -> Scalar:
+        return _fn.LT.apply(self, b)
+
+    def __gt__(self, b: ScalarLike) -> Scalar:
+        return _fn.LT.apply(b, self)
+
+    def __le__(self, b: ScalarLike) -> Scalar:
+        return 1.0 - _fn.LT.apply(b, self)
+
+    def __ge__(self, b: ScalarLike) -> Scalar:
+        return 1.0 - _fn.LT.apply(self, b)
+
+    def __eq__(self, b: ScalarLike) -> Scalar:  # type: ignore[override]  # course: == is a node
+        return _fn.EQ.apply(self, b)
+
+    # Scalars hash by identity, so they can key a dict even though == builds a graph node.
+    __hash__ = object.__hash__
+
+    # ## Functions
+
+    def log(self) -> Scalar:
+        """Natural logarithm."""
+        return _fn.Log.apply(self)
+
+    def exp(self) -> Scalar:
+        """Exponential."""
+        return _fn.Exp.apply(self)
+
+    def sigmoid(self) -> Scalar:
+        """Logistic sigmoid ``1 / (1 + e^-x)``."""
+        return _fn.Sigmoid.apply(self)
+
+    def relu(self) -> Scalar:
+        """``max(x, 0)``."""
+        return _fn.ReLU.apply(self)
+
+    def tanh(self) -> Scalar:
+        """Hyperbolic tangent."""
+        return _fn.Tanh.apply(self)
+
+    def sin(self) -> Scalar:
+        """Sine."""
+        return _fn.Sin.apply(self)
+
+    def cos(self) -> Scalar:
+        """Cosine."""
+        return _fn.Cos.apply(self)
+
+    def sqrt(self) -> Scalar:
+        """Square root."""
+        return _fn.Sqrt.apply(self)
+
+    def abs(self) -> Scalar:
+        """Absolute value."""
+        return _fn.Abs.apply(self)
+
+    # ## The Variable protocol (what the engine uses)
+
+    def is_leaf(self) -> bool:
+        """True if the user created this Scalar (it has a history but no function)."""
+        return self.history is not None and self.history.last_fn is None
+
+    def is_constant(self) -> bool:
+        """True if this Scalar never receives a derivative (it has no history)."""
+        return self.history is None
+
+    @property
+    def parents(self) -> list[Scalar]:
+        """The non-constant inputs of the function that made this Scalar."""
+        h = self.history
+        if h is None:
+            return []
+        level = self.level
+        return [
+            x for x in h.inputs
+            if isinstance(x, Scalar) and x.history is not None and x.level == level
+        ]
+
+    def chain_rule(self, d_output: Any) -> list[tuple[Scalar, Any]]:
+        """Return ``(input, d_output * d(self)/d(input))`` for each input, in input order.
+
+        Constants are included (as constant Scalars); the engine skips them. The result has one
+        pair per input, repeated inputs included.
+        """
+        h = self.history
+        if h is None or h.last_fn is None:
+            raise ValueError(
+                f"chain_rule: Scalar {self.name} is a leaf or a constant, so no function made it; "
+                "chain_rule only applies to computed values"
+            )
+        level = self.level
+        return [
+            (x if isinstance(x, Scalar) and x.level == level else Scalar._make(x, None, level), d)
+            for x, d in h.backprop_step(d_output)
+        ]
+
+    def accumulate_derivative(self, x: Any) -> None:
+        """Add ``x`` to this leaf's derivative (the first call sets it).
+
+        Raises:
+            ValueError: if this Scalar is not a leaf.
+        """
+        if not self.is_leaf():
+            kind = "a constant" if self.history is None else "computed, not a leaf"
+            raise ValueError(
+                f"accumulate_derivative: Scalar {self.name} is {kind}; only leaves (Scalars you "
+                "created yourself) accumulate derivatives"
+            )
+        self.derivative = x if self.derivative is None else self.derivative + x
+
+    # ## Backpropagation
+
+    def backward(self, d_output: Any = None) -> None:
+        """Backpropagate from this Scalar, adding d(self)/d(leaf) to every leaf's ``derivative``.
+
+        Derivatives accumulate across calls until they are zeroed (``zero_grad``), exactly like
+        PyTorch: calling ``backward`` twice on the same output adds each leaf's derivative twice.
+
+        Args:
+            d_output: the starting derivative; ``None`` means 1.0.
+
+        Raises:
+            ValueError: if this Scalar is a constant (nothing depends on a variable).
+        """
+        if self.history is None:
+            raise ValueError(
+                f"backward() was called on the constant Scalar {self.data!r}: it does not depend on "
+                "any variable, so there is nothing to differentiate; build it from Scalar(...) leaves"
+            )
+        backpropagate(self, 1.0 if d_output is None else d_output)
+
+    @property
+    def grad(self) -> Any:
+        """The derivative after ``backward``, under PyTorch's name (same as ``derivative``)."""
+        return self.derivative
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        self.derivative = value
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated derivative (sets it back to ``None``)."""
+        self.derivative = None
+
+
+def _innermost(x: Any) -> float:
+    """The float at the bottom of a Scalar (``data`` may itself be a Scalar in nested traces)."""
+    while isinstance(x, Scalar):
+        x = x.data
+    return float(x)
+
+
+def derivative_check(f: Callable[..., Scalar], *scalars: Scalar, tol: float = 1e-2) -> None:
+    """Check the derivatives of ``f`` at ``scalars`` by backpropagation against central differences.
+
+    Resets the ``derivative`` of each input, runs ``f(*scalars).backward()`` and compares each
+    input's derivative with :func:`~minitorch.autodiff.central_difference`.
+
+    Args:
+        f: a function of Scalars returning a Scalar.
+        *scalars: the point (leaf Scalars).
+        tol: the relative and absolute tolerance.
+
+    Raises:
+        AssertionError: naming the argument, the point, the expected and the received derivative.
+
+    Example:
+        >>> derivative_check(lambda x, y: x * y + x.exp(), Scalar(0.5), Scalar(2.0))
+    """
+    for x in scalars:
+        x.zero_grad()
+    f(*scalars).backward()
+    point = [x.data for x in scalars]
+    for i, x in enumerate(scalars):
+        expected = _innermost(central_difference(f, *scalars, arg=i))
+        received = x.derivative
+        got = math.nan if received is None else _innermost(received)
+        if not math.isclose(got, expected, rel_tol=tol, abs_tol=tol):
+            raise AssertionError(
+                f"derivative_check: the derivative of {getattr(f, '__name__', 'f')} with respect to "
+                f"argument {i} at {point} was {received!r} by backpropagation but {expected!r} "
+                "by central difference; the backward of some function in the graph is wrong"
+            )
+
+
+# Imported last: the functions module builds Scalars, and Scalar's operators call its functions.
+from . import scalar_functions as _fn  # noqa: E402

@@ -1,0 +1,387 @@
+"""``ScalarFunction`` and the built-in functions, each with its derivative beside its formula.
+
+A function is a class that is never instantiated: a static ``forward(ctx, *inputs)`` computes the
+value from plain numbers, and a static ``backward(ctx, d_output)`` returns ``d_output`` times the
+partial derivative with respect to each input. ``apply`` connects them to the graph (course task 1.2).
+
+The built-in formulas are written with operations that work on floats and on Scalars alike, so that
+the functional API can differentiate a derivative again (``grad(grad(f))``).
+
+Example:
+    >>> from minitorch import Context, Scalar
+    >>> class Cube(ScalarFunction):
+    ...     @staticmethod
+    ...     def forward(ctx: Context, a: float) -> float:
+    ...         ctx.save_for_backward(a)
+    ...         return a * a * a
+    ...     @staticmethod
+    ...     def backward(ctx: Context, d_output: float) -> float:
+    ...         (a,) = ctx.saved_values
+    ...         return d_output * 3.0 * a * a
+    >>> x = Scalar(2.0)
+    >>> y = Cube.apply(x)
+    >>> y.backward()
+    >>> y.data, x.derivative
+    (8.0, 12.0)
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Callable
+
+from . import operators
+from .autodiff import Context
+from .scalar import Scalar, ScalarHistory, ScalarLike, _innermost
+
+__all__ = [
+    "ScalarFunction", "Add", "Mul", "Inv", "Neg", "Log", "Exp", "Sigmoid", "ReLU", "LT", "EQ",
+    "Pow", "Tanh", "Sin", "Cos", "Sqrt", "Abs",
+]
+
+
+class ScalarFunction:
+    """Base class of differentiable functions of Scalars; subclasses are never instantiated.
+
+    Subclasses define ``forward(ctx, *inputs) -> float`` and
+    ``backward(ctx, d_output) -> float | tuple[float, ...]`` as static methods; users call
+    :meth:`apply`.
+    """
+
+    def __init__(self) -> None:
+        raise TypeError(
+            f"{type(self).__name__} is a ScalarFunction: it is never instantiated; "
+            f"call {type(self).__name__}.apply(...) instead"
+        )
+
+    @staticmethod
+    def forward(ctx: Context, *inputs: Any) -> Any:
+        """Compute the value from plain numbers; subclasses must override this."""
+        raise NotImplementedError("a ScalarFunction subclass must define a static forward(ctx, ...)")
+
+    @staticmethod
+    def backward(ctx: Context, d_output: Any) -> Any:
+        """Return one derivative per input; subclasses must override this."""
+        raise NotImplementedError(
+            "a ScalarFunction subclass must define a static backward(ctx, d_output)"
+        )
+
+    @classmethod
+    def _backward(cls, ctx: Context, d_output: Any) -> tuple[Any, ...]:
+        """Call ``backward`` and always return a tuple, checking that each entry is a number."""
+        result = cls.backward(ctx, d_output)
+        derivatives = tuple(result) if isinstance(result, (tuple, list)) else (result,)
+        for i, d in enumerate(derivatives):
+            if type(d) is not float and not isinstance(d, (numbers.Real, Scalar)):
+                raise TypeError(
+                    f"{cls.__name__}.backward returned {type(d).__name__} {d!r} as derivative {i}; "
+                    "each derivative must be a number"
+                )
+        return derivatives
+
+    @classmethod
+    def _forward(cls, ctx: Context, *inputs: Any) -> Any:
+        """Call ``forward`` (kept for symmetry with ``_backward`` and the course's API)."""
+        return cls.forward(ctx, *inputs)
+
+    @classmethod
+    def apply(cls, *vals: ScalarLike) -> Scalar:
+        """Run ``forward`` on the values of ``vals`` and return a Scalar that records this call.
+
+        Scalars are unwrapped to their values; plain numbers are passed to ``forward`` as given and
+        recorded as constant inputs. If no input is a variable, the result is a constant.
+
+        Raises:
+            TypeError: if an input is not a Scalar or a real number, or if ``forward`` returns
+                something that is not a number.
+        """
+        level = 0
+        for v in vals:
+            if isinstance(v, Scalar) and v.level > level:
+                level = v.level
+        raw: list[Any] = []
+        variables = 0  # bit i is set when input i is a variable at this level
+        for i, v in enumerate(vals):
+            if isinstance(v, Scalar):
+                if v.level == level:
+                    raw.append(v.data)
+                    if v.history is not None:
+                        variables |= 1 << i
+                else:
+                    raw.append(v)
+            elif type(v) is float or isinstance(v, numbers.Real):
+                raw.append(v)
+            else:
+                raise TypeError(
+                    f"{cls.__name__}.apply: argument {i} is {type(v).__name__} {v!r}; "
+                    "expected a Scalar or a real number"
+                )
+        ctx = Context(not variables)
+        ctx.variable_inputs = variables
+        c = cls._forward(ctx, *raw)
+        if type(c) is not float:
+            c = _check_forward_result(cls, c, level)
+        back = ScalarHistory(cls, ctx, vals) if variables else None
+        return Scalar._make(c, back, level)
+
+
+def _check_forward_result(fn: type[ScalarFunction], c: Any, level: int) -> Any:
+    """Accept a real number (as float) or a lower-level Scalar from ``forward``; reject the rest."""
+    if isinstance(c, Scalar) and c.level < level:
+        return c
+    if isinstance(c, numbers.Real) and not isinstance(c, bool):
+        return float(c)
+    raise TypeError(
+        f"{fn.__name__}.forward returned {type(c).__name__} {c!r}; forward must return a float"
+    )
+
+
+def _unary(fn: type[ScalarFunction], on_float: Callable[[float], float], x: Any) -> Any:
+    """Apply a function to a float with ``on_float``, or record it on a lower-level Scalar."""
+    return fn.apply(x) if isinstance(x, Scalar) else on_float(x)
+
+
+class Add(ScalarFunction):
+    """``f(a, b) = a + b``; ``df/da = df/db = 1``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float, b: float) -> float:
+        return a + b
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+        return d_output, d_output
+
+
+class Mul(ScalarFunction):
+    """``f(a, b) = a * b``; ``df/da = b``, ``df/db = a``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float, b: float) -> float:
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+        a, b = ctx.saved_values
+        return d_output * b, d_output * a
+
+
+class Inv(ScalarFunction):
+    """``f(a) = 1 / a``; ``df/da = -1 / a^2 = -f^2``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        out = _unary(Inv, operators.inv, a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        (out,) = ctx.saved_values
+        return -(d_output * out * out)
+
+
+class Neg(ScalarFunction):
+    """``f(a) = -a``; ``df/da = -1``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        return -a
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        return -d_output
+
+
+class Log(ScalarFunction):
+    """``f(a) = ln a``; ``df/da = 1 / a``. Outside the domain see :func:`minitorch.operators.log`."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        ctx.save_for_backward(a)
+        return _unary(Log, operators.log, a)
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        (a,) = ctx.saved_values
+        return d_output * _unary(Inv, operators.inv, a)
+
+
+class Exp(ScalarFunction):
+    """``f(a) = e^a``; ``df/da = e^a = f``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        out = _unary(Exp, operators.exp, a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        (out,) = ctx.saved_values
+        return d_output * out
+
+
+class Sigmoid(ScalarFunction):
+    """``f(a) = 1 / (1 + e^-a)``; ``df/da = f (1 - f)``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        out = _unary(Sigmoid, operators.sigmoid, a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        (out,) = ctx.saved_values
+        return d_output * out * (1.0 - out)
+
+
+class ReLU(ScalarFunction):
+    """``f(a) = max(a, 0)``; ``df/da = 1`` for ``a > 0`` else 0 (0 at the kink, like PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        ctx.save_for_backward(a)
+        return _unary(ReLU, operators.relu, a)
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        (a,) = ctx.saved_values
+        return d_output if _innermost(a) > 0.0 else 0.0
+
+
+class LT(ScalarFunction):
+    """``f(a, b) = 1.0 if a < b else 0.0``; the derivative is 0 everywhere it exists."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float, b: float) -> float:
+        return operators.lt(_innermost(a), _innermost(b))
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+
+class EQ(ScalarFunction):
+    """``f(a, b) = 1.0 if a == b else 0.0``; the derivative is 0 everywhere it exists."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float, b: float) -> float:
+        return operators.eq(_innermost(a), _innermost(b))
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+
+class Pow(ScalarFunction):
+    """``f(a, b) = a ** b``; ``df/da = b a^(b-1)``, ``df/db = a^b ln a``.
+
+    The exponent's derivative is computed only when the exponent is a variable, so a constant
+    exponent never takes the log of a negative base: ``(-3.0 + x) ** 2`` is ordinary code. A negative
+    base with a non-integer exponent gives ``nan`` with a warning (see :func:`operators.pow`).
+    """
+
+    @staticmethod
+    def forward(ctx: Context, a: float, b: float) -> float:
+        if isinstance(a, Scalar) or isinstance(b, Scalar):
+            out: Any = Pow.apply(a, b)
+        else:
+            out = operators.pow(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+        a, b, out = ctx.saved_values
+        da = d_output * b * _pow(a, b - 1.0)
+        if not ctx.needs_grad(1):
+            return da, 0.0
+        base = _innermost(a)
+        if base > 0.0:
+            return da, d_output * out * _unary(Log, operators.log, a)
+        # d/db a^b at a = 0 is 0 for b > 0; for a < 0 a real derivative does not exist.
+        return da, (0.0 if base == 0.0 else operators.log(base))
+
+
+def _pow(a: Any, b: Any) -> Any:
+    if isinstance(a, Scalar) or isinstance(b, Scalar):
+        return Pow.apply(a, b)
+    return operators.pow(a, b)
+
+
+class Tanh(ScalarFunction):
+    """``f(a) = tanh a``; ``df/da = 1 - f^2``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        out = _unary(Tanh, operators.tanh, a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        (out,) = ctx.saved_values
+        return d_output * (1.0 - out * out)
+
+
+class Sin(ScalarFunction):
+    """``f(a) = sin a``; ``df/da = cos a``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        ctx.save_for_backward(a)
+        return _unary(Sin, operators.sin, a)
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        (a,) = ctx.saved_values
+        return d_output * _unary(Cos, operators.cos, a)
+
+
+class Cos(ScalarFunction):
+    """``f(a) = cos a``; ``df/da = -sin a``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        ctx.save_for_backward(a)
+        return _unary(Cos, operators.cos, a)
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        (a,) = ctx.saved_values
+        return -(d_output * _unary(Sin, operators.sin, a))
+
+
+class Sqrt(ScalarFunction):
+    """``f(a) = sqrt a``; ``df/da = 1 / (2 f)`` (``inf`` at 0). Below 0 see :func:`operators.sqrt`."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        out = _unary(Sqrt, operators.sqrt, a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        (out,) = ctx.saved_values
+        return d_output * 0.5 * _unary(Inv, operators.inv, out)
+
+
+class Abs(ScalarFunction):
+    """``f(a) = |a|``; ``df/da = sign(a)``, taking 0 at ``a = 0`` (like PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        ctx.save_for_backward(a)
+        return _unary(Abs, operators.abs, a)
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        (a,) = ctx.saved_values
+        value = _innermost(a)
+        if value > 0.0:
+            return d_output
+        return -d_output if value < 0.0 else 0.0
