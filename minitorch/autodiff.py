@@ -16,9 +16,74 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Protocol
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TypeVar
 
-__all__ = ["Context", "Variable", "topological_sort", "backpropagate", "central_difference"]
+__all__ = [
+    "Context", "Variable", "topological_sort", "backpropagate", "central_difference", "no_grad",
+    "is_grad_enabled",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _GradMode:
+    """The grad-mode flag: the one piece of process-wide mutable state of the engine.
+
+    ``apply`` records history only while ``enabled`` is true; :class:`no_grad` turns it off. It is
+    process-wide (not per thread).
+    """
+
+    __slots__ = ("enabled",)
+
+    def __init__(self) -> None:
+        self.enabled = True
+
+
+grad_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside :class:`no_grad` (PyTorch's name)."""
+    return grad_mode.enabled
+
+
+class no_grad:  # noqa: N801 - PyTorch's name
+    """Record no history: a context manager and a decorator (PyTorch's ``torch.no_grad``).
+
+    Inside it, functions compute values only: ``apply`` saves nothing for backward and every
+    result is a constant. Use it for inference and for parameter updates. Nesting works; the
+    previous mode is restored on exit, also when an exception leaves the block.
+
+    Example:
+        >>> from minitorch import Scalar
+        >>> x = Scalar(2.0)
+        >>> with no_grad():
+        ...     y = x * x
+        >>> y.is_constant(), y.data
+        (True, 4.0)
+    """
+
+    __slots__ = ("_previous",)
+
+    def __init__(self) -> None:
+        self._previous: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._previous.append(grad_mode.enabled)
+        grad_mode.enabled = False
+
+    def __exit__(self, *exc: object) -> None:
+        grad_mode.enabled = self._previous.pop()
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def without_grad(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return fn(*args, **kwargs)
+
+        return without_grad  # type: ignore[return-value]  # same signature as fn
 
 
 class Context:
@@ -30,6 +95,7 @@ class Context:
     Args:
         no_grad: when true, :meth:`save_for_backward` stores nothing (no backward will run).
         saved_values: the initial saved values.
+        variable_inputs: a bit mask of the inputs that are variables (see :meth:`needs_grad`).
 
     Example:
         >>> ctx = Context()
@@ -40,12 +106,14 @@ class Context:
 
     __slots__ = ("no_grad", "saved_values", "variable_inputs")
 
-    def __init__(self, no_grad: bool = False, saved_values: tuple[Any, ...] = ()) -> None:
+    def __init__(
+        self, no_grad: bool = False, saved_values: tuple[Any, ...] = (), variable_inputs: int = -1
+    ) -> None:
         self.no_grad = no_grad
         self.saved_values = saved_values
-        # Bit i is set when input i is a variable; ``apply`` fills it in. -1 (every bit set) means
-        # "unknown", so a Context made by hand treats every input as a variable.
-        self.variable_inputs = -1
+        # Bit i is set when input i of the call is a variable (``apply`` passes it). The default,
+        # -1, has every bit set: a Context made by hand treats every input as a variable.
+        self.variable_inputs = variable_inputs
 
     def needs_grad(self, index: int) -> bool:
         """True if input ``index`` of the call is a variable, so its derivative will be used.
@@ -103,8 +171,10 @@ def topological_sort(variable: Variable) -> list[Variable]:
     """Order the non-constant variables of the graph below ``variable``, output first.
 
     Every variable comes before all the variables it was computed from, and each appears once. The
-    walk is an explicit-stack depth-first search, so a chain of a million operations needs no deeper
-    Python recursion than a chain of three.
+    walk is a depth-first search over an explicit stack (never Python recursion), so a chain of a
+    million operations works with the default recursion limit. A node is pushed once to be expanded;
+    when it is expanded it is pushed again under a ``_FINISH`` marker, below its parents, so it is
+    finished only after everything it depends on: the reversed finishing order is topological.
 
     Args:
         variable: the output to start from.
@@ -115,22 +185,28 @@ def topological_sort(variable: Variable) -> list[Variable]:
     if variable.is_constant():
         return []
     finished: list[Variable] = []
-    seen = {variable.unique_id}
-    # Each stack entry is a variable and an iterator over the parents still to visit.
-    stack: list[tuple[Variable, Any]] = [(variable, iter(variable.parents))]
+    expanded: set[int] = set()
+    stack: list[Any] = [variable]
     while stack:
-        node, pending = stack[-1]
-        for parent in pending:
-            key = parent.unique_id
-            if key not in seen and not parent.is_constant():
-                seen.add(key)
-                stack.append((parent, iter(parent.parents)))
-                break
-        else:
-            stack.pop()
-            finished.append(node)
+        node = stack.pop()
+        if node is _FINISH:
+            finished.append(stack.pop())
+            continue
+        key = node.unique_id
+        if key in expanded:
+            continue  # reached again through another path; its first visit finishes it
+        expanded.add(key)
+        stack.append(node)
+        stack.append(_FINISH)
+        for parent in node.parents:
+            if parent.unique_id not in expanded:
+                stack.append(parent)
     finished.reverse()
     return finished
+
+
+# Marks "the node below me has had all its parents finished" on the sort's stack.
+_FINISH = object()
 
 
 def backpropagate(variable: Variable, deriv: Any) -> None:
@@ -154,10 +230,8 @@ def backpropagate(variable: Variable, deriv: Any) -> None:
             if parent.is_constant():
                 continue
             key = parent.unique_id
-            if key in pending:
-                pending[key] = pending[key] + d_parent
-            else:
-                pending[key] = d_parent
+            previous = pending.get(key)
+            pending[key] = d_parent if previous is None else previous + d_parent
 
 
 def central_difference(

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 __all__ = ["Graph", "datasets", "make_pts", "simple", "diag", "split", "xor", "circle", "spiral"]
 

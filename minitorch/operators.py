@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 __all__ = [
     "mul", "id", "add", "neg", "lt", "eq", "max", "is_close", "sigmoid", "relu", "log", "exp", "inv",
@@ -156,7 +156,7 @@ def pow(x: float, y: float) -> float:  # noqa: A001 - mirrors math.pow
     except ValueError:
         return _domain_warning("pow", x, math.nan)
     except OverflowError:
-        return math.inf if x > 0.0 or float(y).is_integer() and y % 2 == 0 else -math.inf
+        return math.inf if x > 0.0 or (float(y).is_integer() and y % 2 == 0) else -math.inf
 
 
 def tanh(x: float) -> float:
@@ -222,7 +222,7 @@ def zipWith(  # noqa: N802 - the course's name
                 f"zipWith: the two lists have different lengths ({len(xs)} and {len(ys)}); "
                 "pass lists of equal length"
             )
-        return [fn(x, y) for x, y in zip(xs, ys)]
+        return [fn(x, y) for x, y in zip(xs, ys, strict=True)]
 
     return combine
 

@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
 
 from .module import Parameter
 from .scalar import Scalar, _innermost

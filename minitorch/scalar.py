@@ -13,7 +13,8 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
-from typing import TYPE_CHECKING, Any, Callable, Sequence, Union
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Union
 
 from .autodiff import Context, backpropagate, central_difference
 
@@ -78,7 +79,7 @@ class ScalarHistory:
                 f"{fn.__name__}.backward returned {len(derivatives)} derivative(s) for "
                 f"{len(inputs)} input(s); return one value per forward argument"
             )
-        return list(zip(inputs, derivatives))
+        return list(zip(inputs, derivatives, strict=True))
 
     def __repr__(self) -> str:
         name = None if self.last_fn is None else self.last_fn.__name__
@@ -117,7 +118,7 @@ class Scalar:
         >>> a, b = Scalar(3.0), Scalar(4.0)
         >>> c = (a * a + b * b).sqrt()
         >>> c.backward()
-        >>> c.data, a.grad, b.grad
+        >>> c.data, round(a.grad, 12), round(b.grad, 12)
         (5.0, 0.6, 0.8)
     """
 
@@ -288,7 +289,7 @@ class Scalar:
         level = self.level
         return [
             x for x in h.inputs
-            if isinstance(x, Scalar) and x.history is not None and x.level == level
+            if type(x) is Scalar and x.history is not None and x.level == level
         ]
 
     def chain_rule(self, d_output: Any) -> list[tuple[Scalar, Any]]:
@@ -303,11 +304,13 @@ class Scalar:
                 f"chain_rule: Scalar {self.name} is a leaf or a constant, so no function made it; "
                 "chain_rule only applies to computed values"
             )
+        pairs = h.backprop_step(d_output)
         level = self.level
-        return [
-            (x if isinstance(x, Scalar) and x.level == level else Scalar._make(x, None, level), d)
-            for x, d in h.backprop_step(d_output)
-        ]
+        for i, (x, d) in enumerate(pairs):
+            if type(x) is not Scalar or x.level != level:
+                # A plain number, or a Scalar of an enclosing trace: a constant at this level.
+                pairs[i] = (Scalar._make(x, None, level), d)
+        return pairs  # type: ignore[return-value]  # every constant was wrapped above
 
     def accumulate_derivative(self, x: Any) -> None:
         """Add ``x`` to this leaf's derivative (the first call sets it).

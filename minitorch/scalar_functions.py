@@ -28,11 +28,16 @@ Example:
 from __future__ import annotations
 
 import numbers
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import operators
-from .autodiff import Context
+from .autodiff import Context, grad_mode
 from .scalar import Scalar, ScalarHistory, ScalarLike, _innermost
+
+# What the built-in formulas compute with: a float at first order, or, inside a nested trace of the
+# functional API, a Scalar of a lower level. Their annotations say ``Value`` where either may appear.
+Value = Any
 
 __all__ = [
     "ScalarFunction", "Add", "Mul", "Inv", "Neg", "Log", "Exp", "Sigmoid", "ReLU", "LT", "EQ",
@@ -70,14 +75,15 @@ class ScalarFunction:
     def _backward(cls, ctx: Context, d_output: Any) -> tuple[Any, ...]:
         """Call ``backward`` and always return a tuple, checking that each entry is a number."""
         result = cls.backward(ctx, d_output)
-        derivatives = tuple(result) if isinstance(result, (tuple, list)) else (result,)
-        for i, d in enumerate(derivatives):
+        if type(result) is not tuple:
+            result = tuple(result) if isinstance(result, list) else (result,)
+        for d in result:
             if type(d) is not float and not isinstance(d, (numbers.Real, Scalar)):
                 raise TypeError(
-                    f"{cls.__name__}.backward returned {type(d).__name__} {d!r} as derivative {i}; "
-                    "each derivative must be a number"
+                    f"{cls.__name__}.backward returned {type(d).__name__} {d!r} among its "
+                    "derivatives; each derivative must be a number"
                 )
-        return derivatives
+        return result
 
     @classmethod
     def _forward(cls, ctx: Context, *inputs: Any) -> Any:
@@ -95,12 +101,42 @@ class ScalarFunction:
             TypeError: if an input is not a Scalar or a real number, or if ``forward`` returns
                 something that is not a number.
         """
+        # The common case, every Scalar at level 0 (no functional-API trace), in one tight loop.
+        raw: list[Any] = []
+        variables = 0  # bit i is set when input i is a variable
+        bit = 1
+        for v in vals:
+            if type(v) is Scalar and not v.level:
+                raw.append(v.data)
+                if v.history is not None:
+                    variables |= bit
+            elif type(v) is float:
+                raw.append(v)
+            else:
+                return cls._apply_general(vals)
+            bit <<= 1
+        if not grad_mode.enabled:
+            variables = 0
+        ctx = Context(not variables, (), variables)
+        c = cls.forward(ctx, *raw)
+        if type(c) is not float:
+            c = _check_forward_result(cls, c, 0)
+        return Scalar(c, ScalarHistory(cls, ctx, vals) if variables else None)
+
+    @classmethod
+    def _apply_general(cls, vals: tuple[Any, ...]) -> Scalar:
+        """``apply`` for any mix of inputs: numbers of any real type, and Scalars of any level.
+
+        Inside a functional-API trace the inputs of the highest level are unwrapped; Scalars of
+        lower levels are constants here and reach ``forward`` untouched, so their own trace records
+        what ``forward`` does with them.
+        """
         level = 0
         for v in vals:
             if isinstance(v, Scalar) and v.level > level:
                 level = v.level
         raw: list[Any] = []
-        variables = 0  # bit i is set when input i is a variable at this level
+        variables = 0
         for i, v in enumerate(vals):
             if isinstance(v, Scalar):
                 if v.level == level:
@@ -109,20 +145,20 @@ class ScalarFunction:
                         variables |= 1 << i
                 else:
                     raw.append(v)
-            elif type(v) is float or isinstance(v, numbers.Real):
+            elif isinstance(v, numbers.Real):
                 raw.append(v)
             else:
                 raise TypeError(
                     f"{cls.__name__}.apply: argument {i} is {type(v).__name__} {v!r}; "
                     "expected a Scalar or a real number"
                 )
-        ctx = Context(not variables)
-        ctx.variable_inputs = variables
-        c = cls._forward(ctx, *raw)
+        if not grad_mode.enabled:
+            variables = 0
+        ctx = Context(not variables, (), variables)
+        c = cls.forward(ctx, *raw)
         if type(c) is not float:
             c = _check_forward_result(cls, c, level)
-        back = ScalarHistory(cls, ctx, vals) if variables else None
-        return Scalar._make(c, back, level)
+        return Scalar._make(c, ScalarHistory(cls, ctx, vals) if variables else None, level)
 
 
 def _check_forward_result(fn: type[ScalarFunction], c: Any, level: int) -> Any:
@@ -145,11 +181,11 @@ class Add(ScalarFunction):
     """``f(a, b) = a + b``; ``df/da = df/db = 1``."""
 
     @staticmethod
-    def forward(ctx: Context, a: float, b: float) -> float:
+    def forward(ctx: Context, a: Value, b: Value) -> Value:
         return a + b
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+    def backward(ctx: Context, d_output: Value) -> tuple[Value, Value]:
         return d_output, d_output
 
 
@@ -157,12 +193,12 @@ class Mul(ScalarFunction):
     """``f(a, b) = a * b``; ``df/da = b``, ``df/db = a``."""
 
     @staticmethod
-    def forward(ctx: Context, a: float, b: float) -> float:
+    def forward(ctx: Context, a: Value, b: Value) -> Value:
         ctx.save_for_backward(a, b)
         return a * b
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+    def backward(ctx: Context, d_output: Value) -> tuple[Value, Value]:
         a, b = ctx.saved_values
         return d_output * b, d_output * a
 
@@ -171,13 +207,13 @@ class Inv(ScalarFunction):
     """``f(a) = 1 / a``; ``df/da = -1 / a^2 = -f^2``."""
 
     @staticmethod
-    def forward(ctx: Context, a: float) -> float:
+    def forward(ctx: Context, a: Value) -> Value:
         out = _unary(Inv, operators.inv, a)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
+    def backward(ctx: Context, d_output: Value) -> Value:
         (out,) = ctx.saved_values
         return -(d_output * out * out)
 
@@ -186,11 +222,11 @@ class Neg(ScalarFunction):
     """``f(a) = -a``; ``df/da = -1``."""
 
     @staticmethod
-    def forward(ctx: Context, a: float) -> float:
+    def forward(ctx: Context, a: Value) -> Value:
         return -a
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
+    def backward(ctx: Context, d_output: Value) -> Value:
         return -d_output
 
 
@@ -198,12 +234,12 @@ class Log(ScalarFunction):
     """``f(a) = ln a``; ``df/da = 1 / a``. Outside the domain see :func:`minitorch.operators.log`."""
 
     @staticmethod
-    def forward(ctx: Context, a: float) -> float:
+    def forward(ctx: Context, a: Value) -> Value:
         ctx.save_for_backward(a)
         return _unary(Log, operators.log, a)
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
+    def backward(ctx: Context, d_output: Value) -> Value:
         (a,) = ctx.saved_values
         return d_output * _unary(Inv, operators.inv, a)
 
@@ -212,13 +248,13 @@ class Exp(ScalarFunction):
     """``f(a) = e^a``; ``df/da = e^a = f``."""
 
     @staticmethod
-    def forward(ctx: Context, a: float) -> float:
+    def forward(ctx: Context, a: Value) -> Value:
         out = _unary(Exp, operators.exp, a)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
+    def backward(ctx: Context, d_output: Value) -> Value:
         (out,) = ctx.saved_values
         return d_output * out
 
@@ -227,13 +263,13 @@ class Sigmoid(ScalarFunction):
     """``f(a) = 1 / (1 + e^-a)``; ``df/da = f (1 - f)``."""
 
     @staticmethod
-    def forward(ctx: Context, a: float) -> float:
+    def forward(ctx: Context, a: Value) -> Value:
         out = _unary(Sigmoid, operators.sigmoid, a)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
+    def backward(ctx: Context, d_output: Value) -> Value:
         (out,) = ctx.saved_values
         return d_output * out * (1.0 - out)
 
@@ -242,12 +278,12 @@ class ReLU(ScalarFunction):
     """``f(a) = max(a, 0)``; ``df/da = 1`` for ``a > 0`` else 0 (0 at the kink, like PyTorch)."""
 
     @staticmethod
-    def forward(ctx: Context, a: float) -> float:
+    def forward(ctx: Context, a: Value) -> Value:
         ctx.save_for_backward(a)
         return _unary(ReLU, operators.relu, a)
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
+    def backward(ctx: Context, d_output: Value) -> Value:
         (a,) = ctx.saved_values
         return d_output if _innermost(a) > 0.0 else 0.0
 
@@ -256,11 +292,11 @@ class LT(ScalarFunction):
     """``f(a, b) = 1.0 if a < b else 0.0``; the derivative is 0 everywhere it exists."""
 
     @staticmethod
-    def forward(ctx: Context, a: float, b: float) -> float:
+    def forward(ctx: Context, a: Value, b: Value) -> Value:
         return operators.lt(_innermost(a), _innermost(b))
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+    def backward(ctx: Context, d_output: Value) -> tuple[Value, Value]:
         return 0.0, 0.0
 
 
@@ -268,11 +304,11 @@ class EQ(ScalarFunction):
     """``f(a, b) = 1.0 if a == b else 0.0``; the derivative is 0 everywhere it exists."""
 
     @staticmethod
-    def forward(ctx: Context, a: float, b: float) -> float:
+    def forward(ctx: Context, a: Value, b: Value) -> Value:
         return operators.eq(_innermost(a), _innermost(b))
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+    def backward(ctx: Context, d_output: Value) -> tuple[Value, Value]:
         return 0.0, 0.0
 
 
@@ -285,7 +321,7 @@ class Pow(ScalarFunction):
     """
 
     @staticmethod
-    def forward(ctx: Context, a: float, b: float) -> float:
+    def forward(ctx: Context, a: Value, b: Value) -> Value:
         if isinstance(a, Scalar) or isinstance(b, Scalar):
             out: Any = Pow.apply(a, b)
         else:
@@ -294,7 +330,7 @@ class Pow(ScalarFunction):
         return out
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+    def backward(ctx: Context, d_output: Value) -> tuple[Value, Value]:
         a, b, out = ctx.saved_values
         da = d_output * b * _pow(a, b - 1.0)
         if not ctx.needs_grad(1):
@@ -316,13 +352,13 @@ class Tanh(ScalarFunction):
     """``f(a) = tanh a``; ``df/da = 1 - f^2``."""
 
     @staticmethod
-    def forward(ctx: Context, a: float) -> float:
+    def forward(ctx: Context, a: Value) -> Value:
         out = _unary(Tanh, operators.tanh, a)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
+    def backward(ctx: Context, d_output: Value) -> Value:
         (out,) = ctx.saved_values
         return d_output * (1.0 - out * out)
 
@@ -331,12 +367,12 @@ class Sin(ScalarFunction):
     """``f(a) = sin a``; ``df/da = cos a``."""
 
     @staticmethod
-    def forward(ctx: Context, a: float) -> float:
+    def forward(ctx: Context, a: Value) -> Value:
         ctx.save_for_backward(a)
         return _unary(Sin, operators.sin, a)
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
+    def backward(ctx: Context, d_output: Value) -> Value:
         (a,) = ctx.saved_values
         return d_output * _unary(Cos, operators.cos, a)
 
@@ -345,12 +381,12 @@ class Cos(ScalarFunction):
     """``f(a) = cos a``; ``df/da = -sin a``."""
 
     @staticmethod
-    def forward(ctx: Context, a: float) -> float:
+    def forward(ctx: Context, a: Value) -> Value:
         ctx.save_for_backward(a)
         return _unary(Cos, operators.cos, a)
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
+    def backward(ctx: Context, d_output: Value) -> Value:
         (a,) = ctx.saved_values
         return -(d_output * _unary(Sin, operators.sin, a))
 
@@ -359,13 +395,13 @@ class Sqrt(ScalarFunction):
     """``f(a) = sqrt a``; ``df/da = 1 / (2 f)`` (``inf`` at 0). Below 0 see :func:`operators.sqrt`."""
 
     @staticmethod
-    def forward(ctx: Context, a: float) -> float:
+    def forward(ctx: Context, a: Value) -> Value:
         out = _unary(Sqrt, operators.sqrt, a)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
+    def backward(ctx: Context, d_output: Value) -> Value:
         (out,) = ctx.saved_values
         return d_output * 0.5 * _unary(Inv, operators.inv, out)
 
@@ -374,12 +410,12 @@ class Abs(ScalarFunction):
     """``f(a) = |a|``; ``df/da = sign(a)``, taking 0 at ``a = 0`` (like PyTorch)."""
 
     @staticmethod
-    def forward(ctx: Context, a: float) -> float:
+    def forward(ctx: Context, a: Value) -> Value:
         ctx.save_for_backward(a)
         return _unary(Abs, operators.abs, a)
 
     @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
+    def backward(ctx: Context, d_output: Value) -> Value:
         (a,) = ctx.saved_values
         value = _innermost(a)
         if value > 0.0:

@@ -15,7 +15,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import operators
 
@@ -168,8 +169,8 @@ class MathTest:
         base = MathTest._tests()
         mine = cls._tests()
         return tuple(  # type: ignore[return-value]  # always three groups
-            [(name, f_base, f_mine) for (name, f_base), (_, f_mine) in zip(group, ours)]
-            for group, ours in zip(base, mine)
+            [(name, f_base, f_mine) for (name, f_base), (_, f_mine) in zip(group, ours, strict=True)]
+            for group, ours in zip(base, mine, strict=True)
         )
 
 
