@@ -33,7 +33,10 @@ from .scalar_functions import (
     Sqrt,
     Tanh,
 )
-from .testing import MathTest, MathTestVariable
+from .functional import grad, grad_named, hessian, jacobian, jvp, multigrad_dict, value_and_grad, vjp
+from .primitive import Primitive, defvjp, primitive
+from .pytree import flatten
+from .testing import MathTest, MathTestVariable, check_grads
 
 __all__ = [
     # Module 0
@@ -44,6 +47,9 @@ __all__ = [
     "Scalar", "ScalarHistory", "derivative_check",
     "ScalarFunction", "Add", "Mul", "Inv", "Neg", "Log", "Exp", "Sigmoid", "ReLU", "LT", "EQ",
     "Pow", "Tanh", "Sin", "Cos", "Sqrt", "Abs",
+    # the functional API
+    "grad", "value_and_grad", "grad_named", "multigrad_dict", "jacobian", "hessian", "jvp", "vjp",
+    "flatten", "primitive", "defvjp", "Primitive", "check_grads",
     # training and testing
     "SGD", "Adam", "Optimizer", "datasets", "Graph", "MathTest", "MathTestVariable",
 ]

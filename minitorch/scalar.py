@@ -212,6 +212,11 @@ class Scalar:
     def __abs__(self) -> Scalar:
         return _fn.Abs.apply(self)
 
+    # ## NumPy: ufuncs on Scalars run the differentiable functions (see scalar_numpy.py)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return _numpy.array_ufunc(ufunc, method, inputs, kwargs)
+
     # ## Comparisons: graph nodes with value 1.0 or 0.0 and derivative 0, as in the course
 
     def __lt__(self, b: ScalarLike) -> Scalar:
@@ -401,5 +406,6 @@ def derivative_check(f: Callable[..., Scalar], *scalars: Scalar, tol: float = 1e
             )
 
 
-# Imported last: the functions module builds Scalars, and Scalar's operators call its functions.
+# Imported last: these modules build Scalars, and Scalar's operators call into them.
 from . import scalar_functions as _fn  # noqa: E402
+from . import scalar_numpy as _numpy  # noqa: E402

@@ -31,7 +31,9 @@ import numbers
 from collections.abc import Callable
 from typing import Any
 
-from . import operators
+import numpy as np
+
+from . import operators, trace
 from .autodiff import Context, grad_mode
 from .scalar import Scalar, ScalarHistory, ScalarLike, _innermost
 
@@ -74,7 +76,12 @@ class ScalarFunction:
     @classmethod
     def _backward(cls, ctx: Context, d_output: Any) -> tuple[Any, ...]:
         """Call ``backward`` and always return a tuple, checking that each entry is a number."""
-        result = cls.backward(ctx, d_output)
+        try:
+            result = cls.backward(ctx, d_output)
+        except TypeError as error:
+            if any(isinstance(v, Scalar) for v in (d_output, *ctx.saved_values)):
+                raise _not_nestable(cls, "backward", error) from error
+            raise
         if type(result) is not tuple:
             result = tuple(result) if isinstance(result, list) else (result,)
         for d in result:
@@ -124,20 +131,23 @@ class ScalarFunction:
         return Scalar(c, ScalarHistory(cls, ctx, vals) if variables else None)
 
     @classmethod
-    def _apply_general(cls, vals: tuple[Any, ...]) -> Scalar:
+    def _apply_general(cls, vals: tuple[Any, ...], prefix: tuple[Any, ...] = ()) -> Scalar:
         """``apply`` for any mix of inputs: numbers of any real type, and Scalars of any level.
 
         Inside a functional-API trace the inputs of the highest level are unwrapped; Scalars of
         lower levels are constants here and reach ``forward`` untouched, so their own trace records
-        what ``forward`` does with them.
+        what ``forward`` does with them. ``prefix`` holds extra leading arguments for ``forward``
+        that are not inputs of the graph (custom primitives pass the shape of their call this way).
         """
+        # A constant Scalar has no graph at any level: compute with its plain value.
+        values = [_strip_constant(v) for v in vals]
         level = 0
-        for v in vals:
+        for v in values:
             if isinstance(v, Scalar) and v.level > level:
                 level = v.level
         raw: list[Any] = []
         variables = 0
-        for i, v in enumerate(vals):
+        for i, v in enumerate(values):
             if isinstance(v, Scalar):
                 if v.level == level:
                     raw.append(v.data)
@@ -147,6 +157,8 @@ class ScalarFunction:
                     raw.append(v)
             elif isinstance(v, numbers.Real):
                 raw.append(v)
+            elif isinstance(v, np.ndarray):
+                return _elementwise(cls, vals)
             else:
                 raise TypeError(
                     f"{cls.__name__}.apply: argument {i} is {type(v).__name__} {v!r}; "
@@ -155,10 +167,66 @@ class ScalarFunction:
         if not grad_mode.enabled:
             variables = 0
         ctx = Context(not variables, (), variables)
-        c = cls.forward(ctx, *raw)
+        try:
+            c = cls.forward(ctx, *prefix, *raw)
+        except TypeError as error:
+            if any(isinstance(v, Scalar) for v in raw):
+                raise _not_nestable(cls, "forward", error) from error
+            raise
         if type(c) is not float:
             c = _check_forward_result(cls, c, level)
-        return Scalar._make(c, ScalarHistory(cls, ctx, vals) if variables else None, level)
+        out = Scalar._make(c, ScalarHistory(cls, ctx, vals) if variables else None, level)
+        tangents = trace.forward_tangents.get(level) if variables else None
+        if tangents is not None:
+            _push_tangent(cls, ctx, vals, variables, out, tangents)
+        return out
+
+
+def _push_tangent(
+    fn: type[ScalarFunction],
+    ctx: Context,
+    vals: tuple[Any, ...],
+    variables: int,
+    out: Scalar,
+    tangents: dict[int, Any],
+) -> None:
+    """Forward mode: ``tangent(out) = sum_i df/dx_i * tangent(x_i)`` over the variable inputs.
+
+    The local derivatives ``df/dx_i`` come from the function's own ``backward`` with
+    ``d_output = 1``, so forward mode needs nothing beyond what reverse mode already has.
+    """
+    partials = fn._backward(ctx, 1.0)
+    total: Any = None
+    for i, v in enumerate(vals):
+        if variables >> i & 1:
+            t = tangents.get(v.unique_id)
+            if t is not None:
+                term = partials[i] * t
+                total = term if total is None else total + term
+    if total is not None:
+        tangents[out.unique_id] = total
+
+
+def _elementwise(fn: type[ScalarFunction], vals: tuple[Any, ...]) -> Any:
+    """Apply ``fn`` element by element when an input is a NumPy array (with broadcasting)."""
+    boxed = [np.asarray(v, dtype=object) if isinstance(v, Scalar) else v for v in vals]
+    return np.frompyfunc(fn.apply, len(vals), 1)(*boxed)
+
+
+def _not_nestable(fn: type[ScalarFunction], method: str, error: Exception) -> TypeError:
+    """The error for a float-only formula that met the Scalars of a nested trace."""
+    return TypeError(
+        f"{fn.__name__}.{method} cannot be differentiated again (grad of grad, hessian, jvp of grad): "
+        f"it failed on Scalar values with {type(error).__name__}: {error}. Write it with + - * / and "
+        "Scalar-aware calls (x.exp(), x.log(), ...) instead of float-only ones such as math.* or "
+        "operators.*"
+    )
+
+
+def _strip_constant(v: Any) -> Any:
+    while isinstance(v, Scalar) and v.history is None:
+        v = v.data
+    return v
 
 
 def _check_forward_result(fn: type[ScalarFunction], c: Any, level: int) -> Any:

@@ -1,0 +1,394 @@
+"""The functional API: ``grad``, ``value_and_grad``, ``jacobian``, ``hessian``, ``jvp``, ``vjp``.
+
+Each transformation takes a fresh trace level (see :mod:`minitorch.trace`), wraps the argument in
+leaf Scalars of that level (arrays become object arrays of Scalars), calls the function, and reads
+the derivatives back in the argument's own structure: a float for a float, an array of the same
+shape for an array, a dict with the same keys for a dict. The function may be written with plain
+``numpy`` (see :mod:`minitorch.scalar_numpy`). Transformations nest: ``grad(grad(f))`` works
+because every built-in derivative formula also runs on Scalars.
+
+Ints are differentiated as real numbers (the gradient is a float); booleans, strings and other
+objects in the differentiated argument raise ``TypeError`` naming their path.
+
+Example:
+    >>> import numpy as np
+    >>> f = lambda x: np.sin(x) * x
+    >>> round(grad(f)(1.0), 6)             # cos(1) + sin(1)
+    1.381773
+    >>> round(grad(grad(f))(1.0), 6)       # 2 cos(1) - sin(1)
+    0.239134
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .autodiff import backpropagate
+from .pytree import tree_leaves, tree_map
+from .scalar import _LEAF_HISTORY, Scalar
+from .trace import forward_trace, new_level
+
+__all__ = ["grad", "value_and_grad", "grad_named", "multigrad_dict", "jacobian", "hessian", "jvp", "vjp"]
+
+
+# ## Boxing arguments into leaves of a trace, and reading results back
+
+
+def _box(value: Any, level: int, leaves: list[Scalar], path: str) -> Any:
+    """Replace every number of ``value`` by a leaf Scalar of ``level``, appending each to ``leaves``."""
+
+    def leaf(x: Any) -> Scalar:
+        data = x if isinstance(x, Scalar) else float(x)
+        s = Scalar._make(data, _LEAF_HISTORY, level)
+        leaves.append(s)
+        return s
+
+    def box_leaf(x: Any, _: str) -> Any:
+        if isinstance(x, np.ndarray):
+            return _object_array([leaf(e) for e in x.ravel()], x.shape)
+        return leaf(x)
+
+    return tree_map(box_leaf, value, path)
+
+
+def _object_array(items: list[Any], shape: tuple[int, ...]) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out.reshape(shape)
+
+
+def _as_array(items: list[Any], shape: tuple[int, ...]) -> np.ndarray:
+    """A float array when every item is a plain number, else an object array (nested traces)."""
+    if all(not isinstance(x, Scalar) for x in items):
+        return np.array(items, dtype=float).reshape(shape)
+    return _object_array(items, shape)
+
+
+def _read_derivatives(original: Any, leaves: list[Scalar]) -> Any:
+    """The derivatives of ``leaves`` arranged like ``original`` (0.0 where none arrived)."""
+    remaining = iter(leaves)
+
+    def derivative() -> Any:
+        d = next(remaining).derivative
+        if d is None:
+            return 0.0
+        return d if isinstance(d, Scalar) else float(d)
+
+    def read(x: Any, _: str) -> Any:
+        if isinstance(x, np.ndarray):
+            return _as_array([derivative() for _ in range(x.size)], x.shape)
+        return derivative()
+
+    return tree_map(read, original)
+
+
+def _unbox(value: Any, level: int) -> Any:
+    """Strip this trace's Scalars from an output, leaving floats or lower-level Scalars."""
+    if isinstance(value, Scalar):
+        return value.data if value.level == level else value
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return _as_array([_unbox(x, level) for x in value.ravel()], value.shape)
+    if isinstance(value, (list, tuple, dict)):
+        return tree_map(lambda x, _: _unbox(x, level), value, "output")
+    return value
+
+
+def _is_variable(x: Any, level: int) -> bool:
+    return isinstance(x, Scalar) and x.level == level and x.history is not None
+
+
+def _scalar_output(out: Any, who: str) -> Any:
+    """Accept a Scalar, a real number or a one-element array as the output of ``grad``'s function."""
+    if isinstance(out, np.ndarray) and out.size == 1 and out.ndim <= 1:
+        return out.reshape(()).item() if out.dtype == object else float(out.reshape(()))
+    if isinstance(out, Scalar) or (isinstance(out, (int, float)) and not isinstance(out, bool)):
+        return out
+    shape = getattr(out, "shape", None)
+    described = f"{type(out).__name__}" + (f" of shape {shape}" if shape is not None else "")
+    raise TypeError(
+        f"{who} needs a function with a scalar output, but it returned {described}; "
+        "for vector outputs try jacobian(fun) or vjp(fun, ...)"
+    )
+
+
+def _check_argnum(argnum: int, args: tuple[Any, ...], who: str) -> None:
+    if not isinstance(argnum, int) or not 0 <= argnum < len(args):
+        raise ValueError(
+            f"{who}: argnum={argnum!r} is out of range for a call with {len(args)} positional "
+            f"argument(s); choose an index from 0 to {len(args) - 1}"
+        )
+
+
+# ## Reverse mode
+
+
+def value_and_grad(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., tuple[Any, Any]]:
+    """Return a function computing ``(fun(*args), d fun / d args[argnum])`` in one pass.
+
+    Args:
+        fun: a function with a scalar output.
+        argnum: which positional argument to differentiate.
+
+    Example:
+        >>> value_and_grad(lambda x, y: x * y + y, argnum=1)(3.0, 2.0)
+        (8.0, 4.0)
+    """
+
+    @functools.wraps(fun)
+    def value_and_grad_fun(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        _check_argnum(argnum, args, "value_and_grad")
+        level = new_level()
+        leaves: list[Scalar] = []
+        boxed = list(args)
+        boxed[argnum] = _box(args[argnum], level, leaves, f"args[{argnum}]")
+        out = _scalar_output(fun(*boxed, **kwargs), "grad")
+        if _is_variable(out, level):
+            backpropagate(out, 1.0)
+        return _unbox(out, level), _read_derivatives(args[argnum], leaves)
+
+    return value_and_grad_fun
+
+
+def grad(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
+    """Return the gradient function of ``fun`` with respect to positional argument ``argnum``.
+
+    A thin layer over :func:`value_and_grad`. The gradient has the structure and types of the
+    argument.
+
+    Example:
+        >>> grad(lambda p: p["w"] * p["w"] + p["b"])({"w": 3.0, "b": 1.0})
+        {'w': 6.0, 'b': 1.0}
+    """
+    value_and_grad_fun = value_and_grad(fun, argnum)
+
+    @functools.wraps(fun)
+    def grad_fun(*args: Any, **kwargs: Any) -> Any:
+        return value_and_grad_fun(*args, **kwargs)[1]
+
+    return grad_fun
+
+
+def _bind(fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> inspect.BoundArguments:
+    bound = inspect.signature(fun).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return bound
+
+
+def multigrad_dict(fun: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
+    """Return a function giving the gradient for every argument of ``fun``, by name.
+
+    Arguments left at their defaults are differentiated too.
+
+    Example:
+        >>> multigrad_dict(lambda x, y=2.0: x * y)(3.0)
+        {'x': 2.0, 'y': 3.0}
+    """
+
+    @functools.wraps(fun)
+    def multigrad_fun(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        bound = _bind(fun, args, kwargs)
+        level = new_level()
+        leaves: dict[str, list[Scalar]] = {}
+        for name, value in bound.arguments.items():
+            leaves[name] = []
+            bound.arguments[name] = _box(value, level, leaves[name], name)
+        out = _scalar_output(fun(*bound.args, **bound.kwargs), "multigrad_dict")
+        if _is_variable(out, level):
+            backpropagate(out, 1.0)
+        original = _bind(fun, args, kwargs).arguments
+        return {name: _read_derivatives(original[name], leaves[name]) for name in leaves}
+
+    return multigrad_fun
+
+
+def grad_named(fun: Callable[..., Any], argname: str) -> Callable[..., Any]:
+    """Return the gradient of ``fun`` with respect to the argument called ``argname``.
+
+    Raises:
+        ValueError: at once if ``fun`` has no parameter of that name.
+
+    Example:
+        >>> grad_named(lambda x, scale=3.0: scale * x * x, "scale")(2.0)
+        4.0
+    """
+    parameters = inspect.signature(fun).parameters
+    if argname not in parameters:
+        raise ValueError(
+            f"grad_named: {getattr(fun, '__name__', 'fun')} has no argument named {argname!r}; "
+            f"its arguments are {', '.join(parameters)}"
+        )
+
+    @functools.wraps(fun)
+    def grad_named_fun(*args: Any, **kwargs: Any) -> Any:
+        bound = _bind(fun, args, kwargs)
+        original = bound.arguments[argname]
+        level = new_level()
+        leaves: list[Scalar] = []
+        bound.arguments[argname] = _box(original, level, leaves, argname)
+        out = _scalar_output(fun(*bound.args, **bound.kwargs), "grad_named")
+        if _is_variable(out, level):
+            backpropagate(out, 1.0)
+        return _read_derivatives(original, leaves)
+
+    return grad_named_fun
+
+
+def _output_elements(out: Any) -> tuple[list[Any], tuple[int, ...]]:
+    """The elements of a function's output (a number, a Scalar or an array) and its shape."""
+    if isinstance(out, np.ndarray):
+        return list(out.ravel()), out.shape
+    if isinstance(out, (Scalar, int, float)) and not isinstance(out, bool):
+        return [out], ()
+    raise TypeError(
+        f"jacobian needs a function returning a number or an array, but it returned "
+        f"{type(out).__name__}; flatten structured outputs with minitorch.flatten first"
+    )
+
+
+def jacobian(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
+    """Return the Jacobian function of ``fun`` with respect to argument ``argnum``.
+
+    The argument must be a number or an array, and the output a number or an array; the Jacobian
+    has shape ``output.shape + argument.shape`` (a float when both are numbers). One reverse pass
+    per output element.
+
+    Example:
+        >>> import numpy as np
+        >>> jacobian(lambda x: x * x)(np.array([1.0, 2.0]))
+        array([[2., 0.],
+               [0., 4.]])
+    """
+
+    @functools.wraps(fun)
+    def jacobian_fun(*args: Any, **kwargs: Any) -> Any:
+        _check_argnum(argnum, args, "jacobian")
+        x = args[argnum]
+        if not isinstance(x, (np.ndarray, Scalar, int, float)) or isinstance(x, bool):
+            raise TypeError(
+                f"jacobian: args[{argnum}] is {type(x).__name__}; jacobian differentiates numbers "
+                "and arrays (use grad for structured arguments, or flatten them first)"
+            )
+        level = new_level()
+        leaves: list[Scalar] = []
+        boxed = list(args)
+        boxed[argnum] = _box(x, level, leaves, f"args[{argnum}]")
+        elements, out_shape = _output_elements(fun(*boxed, **kwargs))
+        rows = []
+        for element in elements:
+            for leaf in leaves:
+                leaf.derivative = None
+            if _is_variable(element, level):
+                backpropagate(element, 1.0)
+            rows.extend(0.0 if leaf.derivative is None else leaf.derivative for leaf in leaves)
+        in_shape = np.shape(x) if isinstance(x, np.ndarray) else ()
+        shape = tuple(out_shape) + tuple(in_shape)
+        return rows[0] if not shape else _as_array(rows, shape)
+
+    return jacobian_fun
+
+
+def hessian(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
+    """Return the Hessian function of a scalar ``fun``: the Jacobian of its gradient.
+
+    Example:
+        >>> import numpy as np
+        >>> hessian(lambda x: x[0] * x[0] * x[1])(np.array([1.0, 2.0]))
+        array([[4., 2.],
+               [2., 0.]])
+    """
+    return jacobian(grad(fun, argnum), argnum)
+
+
+def vjp(fun: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
+    """Evaluate ``fun(*primals)`` and return it with its vector-Jacobian product function.
+
+    ``vjp_fn(g)`` takes a cotangent ``g`` with the structure of the output and returns a tuple
+    with one cotangent per primal, ``g^T J``, each shaped like its primal. It can be called many
+    times.
+
+    Example:
+        >>> import numpy as np
+        >>> out, vjp_fn = vjp(lambda x, y: x * y, np.array([1.0, 2.0]), 3.0)
+        >>> vjp_fn(np.array([1.0, 1.0]))
+        (array([3., 3.]), 3.0)
+    """
+    level = new_level()
+    leaves: list[list[Scalar]] = []
+    boxed = []
+    for i, primal in enumerate(primals):
+        leaves.append([])
+        boxed.append(_box(primal, level, leaves[-1], f"primals[{i}]"))
+    out = fun(*boxed)
+
+    def vjp_fn(g: Any) -> tuple[Any, ...]:
+        for group in leaves:
+            for leaf in group:
+                leaf.derivative = None
+        outputs = tree_leaves(out)
+        cotangents = tree_leaves(g)
+        total: Any = None
+        for o, c in zip(outputs, cotangents, strict=True):
+            for element, weight in zip(np.ravel(o), np.ravel(c), strict=True):
+                if _is_variable(element, level):
+                    term = element * (weight if isinstance(weight, Scalar) else float(weight))
+                    total = term if total is None else total + term
+        if total is not None:
+            backpropagate(total, 1.0)
+        return tuple(_read_derivatives(p, group) for p, group in zip(primals, leaves, strict=True))
+
+    return _unbox(out, level), vjp_fn
+
+
+# ## Forward mode
+
+
+def jvp(fun: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> tuple[Any, Any]:
+    """Evaluate ``fun(*primals)`` and its directional derivative along ``tangents`` in one pass.
+
+    Forward mode: every operation pushes its input tangents through its local derivatives as it
+    runs, so the cost is one evaluation whatever the output's size. Returns
+    ``(output, tangent_output)``, both shaped like the output.
+
+    Example:
+        >>> jvp(lambda x, y: x * y, (3.0, 2.0), (1.0, 0.0))
+        (6.0, 2.0)
+    """
+    if not isinstance(primals, tuple) or not isinstance(tangents, tuple) or len(primals) != len(tangents):
+        raise TypeError(
+            "jvp: primals and tangents must be tuples of the same length (one tangent per argument), "
+            f"got {type(primals).__name__} and {type(tangents).__name__}"
+        )
+    level = new_level()
+    with forward_trace(level) as table:
+        boxed = []
+        for i, (primal, tangent) in enumerate(zip(primals, tangents, strict=True)):
+            leaves: list[Scalar] = []
+            boxed.append(_box(primal, level, leaves, f"primals[{i}]"))
+            directions = [t for leaf in tree_leaves(tangent) for t in np.ravel(leaf)]
+            if len(directions) != len(leaves):
+                raise ValueError(
+                    f"jvp: tangents[{i}] has {len(directions)} number(s) but primals[{i}] has "
+                    f"{len(leaves)}; give each tangent the structure of its primal"
+                )
+            for leaf, t in zip(leaves, directions, strict=True):
+                table[leaf.unique_id] = t if isinstance(t, Scalar) else float(t)
+        out = fun(*boxed)
+
+        def tangent_of(x: Any) -> Any:
+            if isinstance(x, Scalar) and x.level == level:
+                return table.get(x.unique_id, 0.0)
+            return 0.0
+
+        def tangent_tree(value: Any) -> Any:
+            if isinstance(value, np.ndarray):
+                return _as_array([tangent_of(x) for x in value.ravel()], value.shape)
+            if isinstance(value, (list, tuple, dict)):
+                return tree_map(lambda x, _: tangent_tree(x), value, "output")
+            return tangent_of(value)
+
+        return _unbox(out, level), tangent_tree(out)

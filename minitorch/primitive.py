@@ -1,0 +1,195 @@
+"""Custom primitives: turn a plain function on floats or arrays into one graph node.
+
+``@primitive`` wraps a function written for plain numbers (often with NumPy). Called on plain
+numbers it just runs. Called on Scalars (or arrays holding Scalars) it runs on their values and
+records a single node, whose derivatives come from the vjpmakers registered with :func:`defvjp`.
+A vjpmaker ``(ans, *args, **kwargs) -> (g -> vjp)`` receives the output and the arguments and
+returns a function mapping the output's cotangent ``g`` to the argument's cotangent (a number for a
+number argument, an array of the argument's shape for an array). Write the vjpmaker with NumPy
+calls and it can itself be differentiated: the second derivative works too.
+
+The function must return a single number. Keyword arguments are passed through and never
+differentiated.
+
+Example:
+    >>> import numpy as np
+    >>> from minitorch import grad
+    >>> @primitive
+    ... def logsumexp(x):
+    ...     m = np.max(x)
+    ...     return m + np.log(np.sum(np.exp(x - m)))
+    >>> defvjp(logsumexp, lambda ans, x: lambda g: np.full(x.shape, g) * np.exp(x - ans))
+    >>> grad(logsumexp)(np.array([0.0, np.log(3.0)]))
+    array([0.25, 0.75])
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .autodiff import Context
+from .scalar import Scalar
+from .scalar_functions import ScalarFunction
+
+__all__ = ["primitive", "defvjp", "Primitive"]
+
+VJPMaker = Callable[..., Callable[[Any], Any]]
+
+
+class _Call:
+    """How one call's arguments were laid out, so ``forward`` can rebuild them from flat values."""
+
+    __slots__ = ("primitive", "args", "kwargs", "spans")
+
+    def __init__(self, primitive: Primitive, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self.primitive = primitive
+        self.args = args  # the arguments as given: a skeleton whose numbers are replaced on rebuild
+        self.kwargs = kwargs
+        self.spans: list[tuple[int, int]] = []  # per positional argument: [start, stop) of its values
+
+    def flat_values(self) -> list[Any]:
+        values: list[Any] = []
+        for arg in self.args:
+            start = len(values)
+            values.extend(_numbers_of(arg))
+            self.spans.append((start, len(values)))
+        return values
+
+    def rebuild(self, raw: tuple[Any, ...]) -> list[Any]:
+        position = iter(raw)
+        return [_refill(arg, position) for arg in self.args]
+
+
+def _numbers_of(value: Any) -> list[Any]:
+    """The numbers and Scalars inside ``value``, in order; other objects are opaque constants."""
+    if isinstance(value, Scalar) or (isinstance(value, numbers.Real) and not isinstance(value, bool)):
+        return [value]
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiuO":
+        return list(value.ravel())
+    if isinstance(value, (list, tuple)):
+        return [x for item in value for x in _numbers_of(item)]
+    if isinstance(value, dict):
+        return [x for item in value.values() for x in _numbers_of(item)]
+    return []
+
+
+def _refill(value: Any, raw: Any) -> Any:
+    """``value`` with its numbers replaced, in order, by the next items of the iterator ``raw``."""
+    if isinstance(value, Scalar) or (isinstance(value, numbers.Real) and not isinstance(value, bool)):
+        return next(raw)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiuO":
+        items = [next(raw) for _ in range(value.size)]
+        if any(isinstance(x, Scalar) for x in items):
+            out = np.empty(len(items), dtype=object)
+            out[:] = items
+            return out.reshape(value.shape)
+        return np.array(items, dtype=float).reshape(value.shape)
+    if isinstance(value, list):
+        return [_refill(x, raw) for x in value]
+    if isinstance(value, tuple):
+        return tuple(_refill(x, raw) for x in value)
+    if isinstance(value, dict):
+        return {k: _refill(x, raw) for k, x in value.items()}
+    return value
+
+
+class _PrimitiveNode(ScalarFunction):
+    """The graph node of a primitive call; ``forward`` receives the call's layout first."""
+
+    @staticmethod
+    def forward(ctx: Context, call: _Call, *raw: Any) -> Any:
+        args = call.rebuild(raw)
+        if any(isinstance(x, Scalar) for x in raw):
+            ans = call.primitive(*args, **call.kwargs)  # a nested trace records it as a node too
+        else:
+            ans = call.primitive.fun(*args, **call.kwargs)
+        ans = _single_number(ans, call.primitive.__name__)
+        ctx.save_for_backward(call, ans, args)
+        return ans
+
+    @staticmethod
+    def backward(ctx: Context, d_output: Any) -> tuple[Any, ...]:
+        call, ans, args = ctx.saved_values
+        prim = call.primitive
+        derivatives: list[Any] = []
+        for k, (start, stop) in enumerate(call.spans):
+            if not any(ctx.needs_grad(i) for i in range(start, stop)):
+                derivatives.extend([0.0] * (stop - start))
+                continue
+            maker = prim.vjpmakers.get(k)
+            if maker is None:
+                raise NotImplementedError(
+                    f"primitive {prim.__name__}: argument {k} is being differentiated but has no "
+                    f"vjpmaker; register one with defvjp({prim.__name__}, ...) at position {k}"
+                )
+            cotangent = maker(ans, *args, **call.kwargs)(d_output)
+            values = _numbers_of(cotangent)
+            if len(values) != stop - start:
+                raise ValueError(
+                    f"primitive {prim.__name__}: the vjp for argument {k} returned {len(values)} "
+                    f"number(s) for an argument of {stop - start}; return the argument's shape"
+                )
+            derivatives.extend(v if isinstance(v, Scalar) else float(v) for v in values)
+        return tuple(derivatives)
+
+
+def _single_number(ans: Any, name: str) -> Any:
+    if isinstance(ans, np.ndarray) and ans.size == 1:
+        ans = ans.reshape(()).item() if ans.dtype == object else ans.reshape(())
+    if isinstance(ans, Scalar):
+        return ans
+    if isinstance(ans, numbers.Real) and not isinstance(ans, bool):
+        return float(ans)
+    raise TypeError(
+        f"primitive {name} returned {type(ans).__name__} {getattr(ans, 'shape', '')}; a primitive "
+        "must return a single number"
+    )
+
+
+class Primitive:
+    """A function on plain numbers that the engine treats as one differentiable operation.
+
+    Create it with the :func:`primitive` decorator and give it derivatives with :func:`defvjp`.
+    """
+
+    def __init__(self, fun: Callable[..., Any]) -> None:
+        self.fun = fun
+        self.vjpmakers: dict[int, VJPMaker] = {}
+        self.__name__ = getattr(fun, "__name__", "primitive")
+        functools.update_wrapper(self, fun)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        call = _Call(self, args, kwargs)
+        values = call.flat_values()
+        if not any(isinstance(v, Scalar) for v in values):
+            return self.fun(*args, **kwargs)
+        return _PrimitiveNode._apply_general(tuple(values), prefix=(call,))
+
+    def __repr__(self) -> str:
+        return f"<minitorch primitive {self.__name__}>"
+
+
+def primitive(fun: Callable[..., Any]) -> Primitive:
+    """Decorator: make ``fun`` (on floats or arrays, returning one number) a single graph node."""
+    return Primitive(fun)
+
+
+def defvjp(fun: Primitive, *vjpmakers: VJPMaker | None) -> None:
+    """Register the vjpmakers of a primitive, one per positional argument (``None`` to skip one).
+
+    Raises:
+        TypeError: if ``fun`` was not made with :func:`primitive`.
+    """
+    if not isinstance(fun, Primitive):
+        raise TypeError(
+            f"defvjp: {getattr(fun, '__name__', fun)!r} is not a primitive; decorate it with "
+            "@minitorch.primitive first"
+        )
+    for k, maker in enumerate(vjpmakers):
+        if maker is not None:
+            fun.vjpmakers[k] = maker
