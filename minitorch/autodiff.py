@@ -3,7 +3,7 @@
 Nothing here knows about :class:`~minitorch.scalar.Scalar`: the engine works on anything that follows
 the :class:`Variable` protocol, so the tensors of later modules share it.
 
-Example:
+Examples:
     >>> from minitorch import Scalar
     >>> x = Scalar(3.0)
     >>> y = x * x + x
@@ -56,7 +56,7 @@ class no_grad:  # noqa: N801 - PyTorch's name
     result is a constant. Use it for inference and for parameter updates. Nesting works; the
     previous mode is restored on exit, also when an exception leaves the block.
 
-    Example:
+    Examples:
         >>> from minitorch import Scalar
         >>> x = Scalar(2.0)
         >>> with no_grad():
@@ -97,14 +97,14 @@ class Context:
         saved_values: the initial saved values.
         variable_inputs: a bit mask of the inputs that are variables (see :meth:`needs_grad`).
 
-    Example:
+    Examples:
         >>> ctx = Context()
         >>> ctx.save_for_backward(2.0, 3.0)
         >>> ctx.saved_values
         (2.0, 3.0)
     """
 
-    __slots__ = ("no_grad", "saved_values", "variable_inputs")
+    __slots__ = ("no_grad", "saved_values", "variable_inputs", "__weakref__")
 
     def __init__(
         self, no_grad: bool = False, saved_values: tuple[Any, ...] = (), variable_inputs: int = -1
@@ -248,7 +248,7 @@ def central_difference(
         arg: the index of the argument to vary.
         epsilon: the half-width of the difference.
 
-    Example:
+    Examples:
         >>> round(central_difference(lambda x, y: x * y, 3.0, 5.0, arg=0), 6)
         5.0
     """

@@ -4,7 +4,7 @@
 ``random.Random`` so that runs can be reproduced; without it the global ``random`` module is used,
 as in the course.
 
-Example:
+Examples:
     >>> import random
     >>> data = datasets["Xor"](4, rng=random.Random(0))
     >>> data.N, len(data.X), set(data.y) <= {0, 1}

@@ -10,7 +10,7 @@ because every built-in derivative formula also runs on Scalars.
 Ints are differentiated as real numbers (the gradient is a float); booleans, strings and other
 objects in the differentiated argument raise ``TypeError`` naming their path.
 
-Example:
+Examples:
     >>> import numpy as np
     >>> f = lambda x: np.sin(x) * x
     >>> round(grad(f)(1.0), 6)             # cos(1) + sin(1)
@@ -134,7 +134,7 @@ def value_and_grad(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., tu
         fun: a function with a scalar output.
         argnum: which positional argument to differentiate.
 
-    Example:
+    Examples:
         >>> value_and_grad(lambda x, y: x * y + y, argnum=1)(3.0, 2.0)
         (8.0, 4.0)
     """
@@ -160,7 +160,7 @@ def grad(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
     A thin layer over :func:`value_and_grad`. The gradient has the structure and types of the
     argument.
 
-    Example:
+    Examples:
         >>> grad(lambda p: p["w"] * p["w"] + p["b"])({"w": 3.0, "b": 1.0})
         {'w': 6.0, 'b': 1.0}
     """
@@ -184,7 +184,7 @@ def multigrad_dict(fun: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
 
     Arguments left at their defaults are differentiated too.
 
-    Example:
+    Examples:
         >>> multigrad_dict(lambda x, y=2.0: x * y)(3.0)
         {'x': 2.0, 'y': 3.0}
     """
@@ -212,7 +212,7 @@ def grad_named(fun: Callable[..., Any], argname: str) -> Callable[..., Any]:
     Raises:
         ValueError: at once if ``fun`` has no parameter of that name.
 
-    Example:
+    Examples:
         >>> grad_named(lambda x, scale=3.0: scale * x * x, "scale")(2.0)
         4.0
     """
@@ -257,7 +257,7 @@ def jacobian(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
     has shape ``output.shape + argument.shape`` (a float when both are numbers). One reverse pass
     per output element.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> jacobian(lambda x: x * x)(np.array([1.0, 2.0]))
         array([[2., 0.],
@@ -295,7 +295,7 @@ def jacobian(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
 def hessian(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
     """Return the Hessian function of a scalar ``fun``: the Jacobian of its gradient.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> hessian(lambda x: x[0] * x[0] * x[1])(np.array([1.0, 2.0]))
         array([[4., 2.],
@@ -311,7 +311,7 @@ def vjp(fun: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tu
     with one cotangent per primal, ``g^T J``, each shaped like its primal. It can be called many
     times.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> out, vjp_fn = vjp(lambda x, y: x * y, np.array([1.0, 2.0]), 3.0)
         >>> vjp_fn(np.array([1.0, 1.0]))
@@ -354,7 +354,7 @@ def jvp(fun: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, 
     runs, so the cost is one evaluation whatever the output's size. Returns
     ``(output, tangent_output)``, both shaped like the output.
 
-    Example:
+    Examples:
         >>> jvp(lambda x, y: x * y, (3.0, 2.0), (1.0, 0.0))
         (6.0, 2.0)
     """

@@ -1,6 +1,6 @@
 """``Module`` and ``Parameter``: a tree of submodules and trainable values (course task 0.4).
 
-Example:
+Examples:
     >>> class Inner(Module):
     ...     def __init__(self) -> None:
     ...         super().__init__()
@@ -28,7 +28,7 @@ class Parameter:
         x: the value (a Scalar, a float, or later a tensor).
         name: a label; when the value has a ``name`` attribute it is given this label too.
 
-    Example:
+    Examples:
         >>> p = Parameter(3.0, name="bias")
         >>> p.update(2.5)
         >>> p.value
@@ -129,10 +129,15 @@ class Module:
         return p
 
     def __setattr__(self, key: str, val: Any) -> None:
+        parameters, modules = self._registry("_parameters"), self._registry("_modules")
+        # A name means one thing: forget whatever it was registered as before.
+        parameters.pop(key, None)
+        modules.pop(key, None)
+        self.__dict__.pop(key, None)
         if isinstance(val, Parameter):
-            self._registry("_parameters")[key] = val
+            parameters[key] = val
         elif isinstance(val, Module):
-            self._registry("_modules")[key] = val
+            modules[key] = val
         else:
             super().__setattr__(key, val)
 

@@ -8,7 +8,7 @@ Domain errors follow IEEE float semantics, like NumPy: ``log(0.0)`` is ``-inf``,
 also emits a :class:`RuntimeWarning` that names the function and the argument, so a NaN never appears
 silently. Turn the warning into an error with ``warnings.simplefilter("error", RuntimeWarning)``.
 
-Example:
+Examples:
     >>> from minitorch import operators
     >>> operators.mul(3.0, 4.0)
     12.0
@@ -31,10 +31,12 @@ __all__ = [
 _builtin_abs = abs
 
 
-def _domain_warning(function: str, x: float, result: float) -> float:
-    """Warn that ``function(x)`` left its domain and return the IEEE ``result``."""
+def _domain_warning(
+    function: str, args: str, result: float, problem: str = "is outside the function's domain"
+) -> float:
+    """Warn that ``function(args)`` left its domain (or overflowed) and return the IEEE ``result``."""
     warnings.warn(
-        f"operators.{function}({x!r}) is outside the function's domain; returning {result!r}",
+        f"operators.{function}({args}) {problem}; returning {result!r}",
         RuntimeWarning,
         stacklevel=3,
     )
@@ -106,23 +108,23 @@ def log(x: float) -> float:
     if x > 0.0:
         return math.log(x)
     if x == 0.0:
-        return _domain_warning("log", x, -math.inf)
-    return _domain_warning("log", x, math.nan)
+        return _domain_warning("log", repr(x), -math.inf)
+    return _domain_warning("log", repr(x), math.nan)
 
 
 def exp(x: float) -> float:
-    """Return ``e^x`` (``inf`` when it overflows, like NumPy)."""
+    """Return ``e^x`` (``inf`` with a warning when it overflows, like NumPy)."""
     try:
         return math.exp(x)
     except OverflowError:
-        return math.inf
+        return _domain_warning("exp", repr(x), math.inf, "overflows")
 
 
 def inv(x: float) -> float:
     """Return ``1 / x`` (``inf`` with the sign of the zero at 0, with a warning)."""
     if x != 0.0:
         return 1.0 / x
-    return _domain_warning("inv", x, math.copysign(math.inf, x))
+    return _domain_warning("inv", repr(x), math.copysign(math.inf, x))
 
 
 def log_back(x: float, d: float) -> float:
@@ -147,16 +149,26 @@ def sigmoid_back(x: float, d: float) -> float:
 
 
 def pow(x: float, y: float) -> float:  # noqa: A001 - mirrors math.pow
-    """Return ``x ** y``; a negative base with a non-integer exponent gives ``nan`` with a warning.
+    """Return ``x ** y`` as a real number, with IEEE results and a warning where none is finite.
 
-    Python's own ``**`` returns a complex number in that case; an autodiff engine needs a real one.
+    A negative base with a non-integer exponent gives ``nan`` (Python's own ``**`` would return a
+    complex number, which an autodiff engine cannot use); a zero base with a negative exponent gives
+    ``inf`` (``-inf`` for ``-0.0`` and an odd integer exponent), like ``inv(0.0)``; overflow gives
+    ``inf`` (``-inf`` for a negative base and an odd exponent). Each of these warns.
     """
     try:
         return math.pow(x, y)
     except ValueError:
-        return _domain_warning("pow", x, math.nan)
+        if x == 0.0:
+            return _domain_warning("pow", f"{x!r}, {y!r}", math.copysign(math.inf, x) if _odd(y) else math.inf)
+        return _domain_warning("pow", f"{x!r}, {y!r}", math.nan)
     except OverflowError:
-        return math.inf if x > 0.0 or (float(y).is_integer() and y % 2 == 0) else -math.inf
+        result = -math.inf if x < 0.0 and _odd(y) else math.inf
+        return _domain_warning("pow", f"{x!r}, {y!r}", result, "overflows")
+
+
+def _odd(y: float) -> bool:
+    return float(y).is_integer() and y % 2 == 1
 
 
 def tanh(x: float) -> float:
@@ -168,7 +180,7 @@ def sqrt(x: float) -> float:
     """Return the square root of ``x`` (``nan`` below 0, with a warning)."""
     if x >= 0.0:
         return math.sqrt(x)
-    return _domain_warning("sqrt", x, math.nan)
+    return _domain_warning("sqrt", repr(x), math.nan)
 
 
 def sin(x: float) -> float:
@@ -192,7 +204,7 @@ def abs(x: float) -> float:  # noqa: A001 - mirrors the builtin
 def map(fn: Callable[[float], float]) -> Callable[[Iterable[float]], list[float]]:  # noqa: A001
     """Return a function that applies ``fn`` to every element of a list.
 
-    Example:
+    Examples:
         >>> map(neg)([1.0, -2.0])
         [-1.0, 2.0]
     """
@@ -210,7 +222,7 @@ def zipWith(  # noqa: N802 - the course's name
 
     The lists must have the same length; a mismatch raises ``ValueError``.
 
-    Example:
+    Examples:
         >>> zipWith(add)([1.0, 2.0], [10.0, 20.0])
         [11.0, 22.0]
     """
@@ -232,7 +244,7 @@ def reduce(
 ) -> Callable[[Iterable[float]], float]:
     """Return a function that folds a list into one value: ``fn(...fn(fn(start, x0), x1)..., xn)``.
 
-    Example:
+    Examples:
         >>> reduce(add, 0.0)([1.0, 2.0, 3.0])
         6.0
     """

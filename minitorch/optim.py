@@ -1,6 +1,6 @@
 """Optimizers: ``SGD`` (the course's) and ``Adam``, for parameters whose values are Scalars.
 
-Example:
+Examples:
     >>> from minitorch import Parameter, Scalar
     >>> p = Parameter(Scalar(3.0))
     >>> opt = SGD([p], lr=0.1)

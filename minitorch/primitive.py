@@ -11,7 +11,7 @@ calls and it can itself be differentiated: the second derivative works too.
 The function must return a single number. Keyword arguments are passed through and never
 differentiated.
 
-Example:
+Examples:
     >>> import numpy as np
     >>> from minitorch import grad
     >>> @primitive

@@ -9,7 +9,7 @@ Ints are treated as real numbers: ``flatten`` turns them into floats and gradien
 them are floats. Booleans are not numbers here (they are rejected), since a derivative with respect
 to a flag means nothing.
 
-Example:
+Examples:
     >>> vec, unflatten = flatten({"w": [1.0, 2.0], "b": 3.0})
     >>> vec
     array([1., 2., 3.])
@@ -95,7 +95,7 @@ def flatten(value: Any) -> tuple[np.ndarray, Callable[[np.ndarray], Any]]:
         TypeError: naming the path of a leaf that is not a number or a float/int array.
         ValueError: from ``unflatten`` when the vector has the wrong length.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> vec, unflatten = flatten((np.zeros((2, 2)), [5, 6.5]))
         >>> vec.shape

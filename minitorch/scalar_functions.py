@@ -7,7 +7,7 @@ partial derivative with respect to each input. ``apply`` connects them to the gr
 The built-in formulas are written with operations that work on floats and on Scalars alike, so that
 the functional API can differentiate a derivative again (``grad(grad(f))``).
 
-Example:
+Examples:
     >>> from minitorch import Context, Scalar
     >>> class Cube(ScalarFunction):
     ...     @staticmethod
@@ -55,6 +55,13 @@ class ScalarFunction:
     :meth:`apply`.
     """
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass that forgets forward or backward gets a stand-in whose error names it.
+        super().__init_subclass__(**kwargs)
+        for method in ("forward", "backward"):
+            if getattr(cls, method) is getattr(ScalarFunction, method):
+                setattr(cls, method, staticmethod(_missing_method(cls.__name__, method)))
+
     def __init__(self) -> None:
         raise TypeError(
             f"{type(self).__name__} is a ScalarFunction: it is never instantiated; "
@@ -83,14 +90,20 @@ class ScalarFunction:
                 raise _not_nestable(cls, "backward", error) from error
             raise
         if type(result) is not tuple:
-            result = tuple(result) if isinstance(result, list) else (result,)
+            result = as_derivative_tuple(result)
         for d in result:
-            if type(d) is not float and not isinstance(d, (numbers.Real, Scalar)):
-                raise TypeError(
-                    f"{cls.__name__}.backward returned {type(d).__name__} {d!r} among its "
-                    "derivatives; each derivative must be a number"
-                )
+            if type(d) is not float:
+                cls._check_derivative(d)
         return result
+
+    @classmethod
+    def _check_derivative(cls, d: Any) -> None:
+        """Raise ``TypeError`` unless ``d``, returned by ``backward``, is a number or a Scalar."""
+        if not isinstance(d, (numbers.Real, Scalar)) or isinstance(d, bool):
+            raise TypeError(
+                f"{cls.__name__}.backward returned {type(d).__name__} {d!r} among its "
+                "derivatives; each derivative must be a number"
+            )
 
     @classmethod
     def _forward(cls, ctx: Context, *inputs: Any) -> Any:
@@ -211,6 +224,22 @@ def _elementwise(fn: type[ScalarFunction], vals: tuple[Any, ...]) -> Any:
     """Apply ``fn`` element by element when an input is a NumPy array (with broadcasting)."""
     boxed = [np.asarray(v, dtype=object) if isinstance(v, Scalar) else v for v in vals]
     return np.frompyfunc(fn.apply, len(vals), 1)(*boxed)
+
+
+def _missing_method(name: str, method: str) -> Callable[..., Any]:
+    signature = "forward(ctx, *inputs)" if method == "forward" else "backward(ctx, d_output)"
+
+    def missing(*args: Any) -> Any:
+        raise NotImplementedError(
+            f"{name}.{method} is not implemented: define a static {signature} on {name}"
+        )
+
+    return missing
+
+
+def as_derivative_tuple(result: Any) -> tuple[Any, ...]:
+    """What ``backward`` returned, as a tuple: a list is converted, a single value is wrapped."""
+    return tuple(result) if isinstance(result, list) else (result,)
 
 
 def _not_nestable(fn: type[ScalarFunction], method: str, error: Exception) -> TypeError:

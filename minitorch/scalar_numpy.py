@@ -8,7 +8,7 @@ the elements' own ``+``, ``*`` and comparisons. So plain ``import numpy as np`` 
 
 A ufunc without a differentiable counterpart here raises ``TypeError`` naming it.
 
-Example:
+Examples:
     >>> import numpy as np
     >>> from minitorch import Scalar
     >>> x = Scalar(0.5)
@@ -107,6 +107,8 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: d
             f"{name} has no differentiable version in minitorch; supported ufuncs: {names}. "
             "Write it from these, or define it with minitorch.primitive and defvjp"
         )
+    # NumPy scalars become Python floats: np.float64(2) * x would otherwise call this ufunc again.
+    inputs = tuple(float(x) if isinstance(x, (np.floating, np.integer)) else x for x in inputs)
     if all(not isinstance(x, np.ndarray) for x in inputs):
         return impl(*inputs)
     boxed = [np.asarray(x, dtype=object) if isinstance(x, Scalar) else x for x in inputs]

@@ -6,7 +6,7 @@ that both agree and that the Scalar version's derivative matches central differe
 in ``2`` take two arguments, names ending in ``red`` take a list; the rest take one argument.
 Constants shift each input into the function's domain (``log(x + 100000)``) for ``|x| <= 100``.
 
-Example:
+Examples:
     >>> one_arg, two_arg, _ = MathTestVariable._comp_testing()
     >>> name, on_floats, on_scalars = one_arg[0]
     >>> name
@@ -282,7 +282,7 @@ def check_grads(
         AssertionError: naming the mode, the order, the point and both values.
         ValueError: for an unknown mode or an order below 1.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> check_grads(lambda x: np.sum(np.tanh(x) * x), order=2)(np.array([0.3, -1.2]))
     """

@@ -14,7 +14,7 @@ Module state (its one owner is this module): the level counter and the table of 
 traces. Both are process-wide. Scalars that escape a finished trace and are mixed into a later one
 are undefined, as in HIPS autograd.
 
-Example:
+Examples:
     >>> a, b = new_level(), new_level()
     >>> b > a > 0
     True
