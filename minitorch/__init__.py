@@ -11,8 +11,11 @@ from .autodiff import (
     topological_sort,
 )
 from .datasets import Graph, datasets
+from .functional import grad, grad_named, hessian, jacobian, jvp, multigrad_dict, value_and_grad, vjp
 from .module import Module, Parameter
 from .optim import SGD, Adam, Optimizer
+from .primitive import Primitive, defvjp, primitive
+from .pytree import flatten
 from .scalar import Scalar, ScalarHistory, derivative_check
 from .scalar_functions import (
     EQ,
@@ -33,9 +36,6 @@ from .scalar_functions import (
     Sqrt,
     Tanh,
 )
-from .functional import grad, grad_named, hessian, jacobian, jvp, multigrad_dict, value_and_grad, vjp
-from .primitive import Primitive, defvjp, primitive
-from .pytree import flatten
 from .testing import MathTest, MathTestVariable, check_grads
 
 __all__ = [

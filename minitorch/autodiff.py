@@ -104,16 +104,28 @@ class Context:
         (2.0, 3.0)
     """
 
-    __slots__ = ("no_grad", "saved_values", "variable_inputs", "__weakref__")
+    __slots__ = ("saved_values", "variable_inputs", "__weakref__")
 
     def __init__(
         self, no_grad: bool = False, saved_values: tuple[Any, ...] = (), variable_inputs: int = -1
     ) -> None:
-        self.no_grad = no_grad
         self.saved_values = saved_values
         # Bit i is set when input i of the call is a variable (``apply`` passes it). The default,
-        # -1, has every bit set: a Context made by hand treats every input as a variable.
-        self.variable_inputs = variable_inputs
+        # -1, has every bit set: a Context made by hand treats every input as a variable. No
+        # variable input at all is what ``no_grad`` means, so one int stores both.
+        self.variable_inputs = 0 if no_grad else variable_inputs
+
+    @property
+    def no_grad(self) -> bool:
+        """True when no input is a variable: ``backward`` will never run, so nothing is saved."""
+        return self.variable_inputs == 0
+
+    @no_grad.setter
+    def no_grad(self, value: bool) -> None:
+        if value:
+            self.variable_inputs = 0
+        elif self.variable_inputs == 0:
+            self.variable_inputs = -1
 
     def needs_grad(self, index: int) -> bool:
         """True if input ``index`` of the call is a variable, so its derivative will be used.
@@ -125,7 +137,7 @@ class Context:
 
     def save_for_backward(self, *values: Any) -> None:
         """Store ``values`` for the backward pass (a no-op when ``no_grad`` is set)."""
-        if not self.no_grad:
+        if self.variable_inputs:
             self.saved_values = values
 
     @property

@@ -30,7 +30,7 @@ import numpy as np
 
 from .autodiff import backpropagate
 from .pytree import tree_leaves, tree_map
-from .scalar import _LEAF_HISTORY, Scalar
+from .scalar import Scalar, make_scalar
 from .trace import forward_trace, new_level
 
 __all__ = ["grad", "value_and_grad", "grad_named", "multigrad_dict", "jacobian", "hessian", "jvp", "vjp"]
@@ -44,7 +44,7 @@ def _box(value: Any, level: int, leaves: list[Scalar], path: str) -> Any:
 
     def leaf(x: Any) -> Scalar:
         data = x if isinstance(x, Scalar) else float(x)
-        s = Scalar._make(data, _LEAF_HISTORY, level)
+        s = make_scalar(data, None, None, (), level)
         leaves.append(s)
         return s
 
@@ -99,7 +99,7 @@ def _unbox(value: Any, level: int) -> Any:
 
 
 def _is_variable(x: Any, level: int) -> bool:
-    return isinstance(x, Scalar) and x.level == level and x.history is not None
+    return isinstance(x, Scalar) and x.level == level and not x.is_constant()
 
 
 def _scalar_output(out: Any, who: str) -> Any:
@@ -278,7 +278,7 @@ def jacobian(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
         boxed = list(args)
         boxed[argnum] = _box(x, level, leaves, f"args[{argnum}]")
         elements, out_shape = _output_elements(fun(*boxed, **kwargs))
-        rows = []
+        rows: list[Any] = []
         for element in elements:
             for leaf in leaves:
                 leaf.derivative = None

@@ -160,7 +160,8 @@ def pow(x: float, y: float) -> float:  # noqa: A001 - mirrors math.pow
         return math.pow(x, y)
     except ValueError:
         if x == 0.0:
-            return _domain_warning("pow", f"{x!r}, {y!r}", math.copysign(math.inf, x) if _odd(y) else math.inf)
+            result = math.copysign(math.inf, x) if _odd(y) else math.inf
+            return _domain_warning("pow", f"{x!r}, {y!r}", result)
         return _domain_warning("pow", f"{x!r}, {y!r}", math.nan)
     except OverflowError:
         result = -math.inf if x < 0.0 and _odd(y) else math.inf

@@ -125,14 +125,20 @@ class Scalar:
         (5.0, 0.6, 0.8)
     """
 
-    __slots__ = ("data", "history", "derivative", "unique_id", "level", "_name", "__weakref__")
+    # The history is stored unpacked (function, context, inputs) rather than as a ScalarHistory
+    # object: one object fewer per operation, which the garbage collector and memory notice.
+    __slots__ = (
+        "data", "derivative", "unique_id", "level", "_name", "_fn", "_ctx", "_inputs", "__weakref__",
+    )
 
     data: Any  # a float; inside a nested trace of the functional API, a Scalar of a lower level
-    history: ScalarHistory | None
     derivative: Any
     unique_id: int
     level: int
     _name: str | None
+    _fn: type[ScalarFunction] | None
+    _ctx: Context | None
+    _inputs: Sequence[Any] | None  # None for a constant, () for a leaf
 
     def __init__(
         self,
@@ -141,23 +147,28 @@ class Scalar:
         name: str | None = None,
     ) -> None:
         self.data = v if type(v) is float else _as_float(v, "Scalar()")
-        self.history = back
         self.derivative = None
         self.unique_id = next(_unique_ids)
         self.level = 0
         self._name = name
+        self.history = back
 
-    @classmethod
-    def _make(cls, data: Any, history: ScalarHistory | None, level: int) -> Scalar:
-        """Build a Scalar without validation (``apply`` and the functional API have validated)."""
-        s = cls.__new__(cls)
-        s.data = data
-        s.history = history
-        s.derivative = None
-        s.unique_id = next(_unique_ids)
-        s.level = level
-        s._name = None
-        return s
+    @property
+    def history(self) -> ScalarHistory | None:
+        """How this value was made (``None`` for a constant), as a :class:`ScalarHistory`."""
+        inputs = self._inputs
+        if inputs is None:
+            return None
+        if self._fn is None and self._ctx is None and not inputs:
+            return _LEAF_HISTORY
+        return ScalarHistory(self._fn, self._ctx, inputs)
+
+    @history.setter
+    def history(self, back: ScalarHistory | None) -> None:
+        if back is None:
+            self._fn, self._ctx, self._inputs = None, None, None
+        else:
+            self._fn, self._ctx, self._inputs = back.last_fn, back.ctx, back.inputs
 
     # ## Names and display
 
@@ -282,22 +293,22 @@ class Scalar:
 
     def is_leaf(self) -> bool:
         """True if the user created this Scalar (it has a history but no function)."""
-        return self.history is not None and self.history.last_fn is None
+        return self._fn is None and self._inputs is not None
 
     def is_constant(self) -> bool:
         """True if this Scalar never receives a derivative (it has no history)."""
-        return self.history is None
+        return self._inputs is None
 
     @property
     def parents(self) -> list[Scalar]:
         """The non-constant inputs of the function that made this Scalar."""
-        h = self.history
-        if h is None:
+        inputs = self._inputs
+        if not inputs:
             return []
         level = self.level
         found = []  # an explicit loop: measurably faster than a comprehension on this hot path
-        for x in h.inputs:
-            if type(x) is Scalar and x.history is not None and x.level == level:
+        for x in inputs:
+            if type(x) is Scalar and x._inputs is not None and x.level == level:
                 found.append(x)
         return found
 
@@ -307,18 +318,16 @@ class Scalar:
         Constants are included (as constant Scalars); the engine skips them. The result has one
         pair per input, repeated inputs included.
         """
-        h = self.history
-        if h is None or h.last_fn is None:
+        fn, ctx, inputs = self._fn, self._ctx, self._inputs
+        if fn is None or ctx is None or inputs is None:
             raise ValueError(
                 f"chain_rule: Scalar {self.name} is a leaf or a constant, so no function made it; "
                 "chain_rule only applies to computed values"
             )
-        fn = h.last_fn
-        inputs = h.inputs
         try:
-            derivatives = fn.backward(h.ctx, d_output)
+            derivatives = fn.backward(ctx, d_output)
         except TypeError:
-            derivatives = fn._backward(h.ctx, d_output)  # raises the explanatory error
+            derivatives = fn._backward(ctx, d_output)  # raises the explanatory error
         if type(derivatives) is not tuple:
             derivatives = _fn.as_derivative_tuple(derivatives)
         if len(derivatives) != len(inputs):
@@ -331,7 +340,7 @@ class Scalar:
             if type(x) is Scalar and x.level == level:
                 pairs.append((x, d))
             else:  # a plain number, or a Scalar of an enclosing trace: a constant at this level
-                pairs.append((Scalar._make(x, None, level), d))
+                pairs.append((make_scalar(x, None, None, None, level), d))
         return pairs
 
     def accumulate_derivative(self, x: Any) -> None:
@@ -341,7 +350,7 @@ class Scalar:
             ValueError: if this Scalar is not a leaf.
         """
         if not self.is_leaf():
-            kind = "a constant" if self.history is None else "computed, not a leaf"
+            kind = "a constant" if self._inputs is None else "computed, not a leaf"
             raise ValueError(
                 f"accumulate_derivative: Scalar {self.name} is {kind}; only leaves (Scalars you "
                 "created yourself) accumulate derivatives"
@@ -362,7 +371,7 @@ class Scalar:
         Raises:
             ValueError: if this Scalar is a constant (nothing depends on a variable).
         """
-        if self.history is None:
+        if self._inputs is None:
             raise ValueError(
                 f"backward() was called on the constant Scalar {self.data!r}: it does not depend on "
                 "any variable, so there is nothing to differentiate; build it from Scalar(...) leaves"
@@ -381,6 +390,26 @@ class Scalar:
     def zero_grad(self) -> None:
         """Forget the accumulated derivative (sets it back to ``None``)."""
         self.derivative = None
+
+
+def make_scalar(
+    data: Any, fn: type[ScalarFunction] | None, ctx: Context | None, inputs: Sequence[Any] | None, level: int
+) -> Scalar:
+    """Build a Scalar from its parts without validation (``apply`` and the functional API have
+    validated them): ``inputs`` is ``None`` for a constant and ``()`` for a leaf."""
+    s = _new_object(Scalar)
+    s.data = data
+    s.derivative = None
+    s.unique_id = next(_unique_ids)
+    s.level = level
+    s._name = None
+    s._fn = fn
+    s._ctx = ctx
+    s._inputs = inputs
+    return s
+
+
+_new_object = object.__new__
 
 
 def _innermost(x: Any) -> float:

@@ -35,7 +35,7 @@ import numpy as np
 
 from . import operators, trace
 from .autodiff import Context, grad_mode
-from .scalar import Scalar, ScalarHistory, ScalarLike, _innermost
+from .scalar import Scalar, ScalarLike, _innermost, make_scalar
 
 # What the built-in formulas compute with: a float at first order, or, inside a nested trace of the
 # functional API, a Scalar of a lower level. Their annotations say ``Value`` where either may appear.
@@ -128,7 +128,7 @@ class ScalarFunction:
         for v in vals:
             if type(v) is Scalar and not v.level:
                 raw.append(v.data)
-                if v.history is not None:
+                if v._inputs is not None:
                     variables |= bit
             elif type(v) is float:
                 raw.append(v)
@@ -137,11 +137,13 @@ class ScalarFunction:
             bit <<= 1
         if not grad_mode.enabled:
             variables = 0
-        ctx = Context(not variables, (), variables)
+        ctx = Context(False, (), variables)
         c = cls.forward(ctx, *raw)
         if type(c) is not float:
             c = _check_forward_result(cls, c, 0)
-        return Scalar(c, ScalarHistory(cls, ctx, vals) if variables else None)
+        if variables:
+            return make_scalar(c, cls, ctx, vals, 0)
+        return make_scalar(c, None, None, None, 0)
 
     @classmethod
     def _apply_general(cls, vals: tuple[Any, ...], prefix: tuple[Any, ...] = ()) -> Scalar:
@@ -164,14 +166,14 @@ class ScalarFunction:
             if isinstance(v, Scalar):
                 if v.level == level:
                     raw.append(v.data)
-                    if v.history is not None:
+                    if v._inputs is not None:
                         variables |= 1 << i
                 else:
                     raw.append(v)
             elif isinstance(v, numbers.Real):
                 raw.append(v)
             elif isinstance(v, np.ndarray):
-                return _elementwise(cls, vals)
+                return _elementwise(cls, vals)  # type: ignore[no-any-return]  # an object array
             else:
                 raise TypeError(
                     f"{cls.__name__}.apply: argument {i} is {type(v).__name__} {v!r}; "
@@ -179,7 +181,7 @@ class ScalarFunction:
                 )
         if not grad_mode.enabled:
             variables = 0
-        ctx = Context(not variables, (), variables)
+        ctx = Context(False, (), variables)
         try:
             c = cls.forward(ctx, *prefix, *raw)
         except TypeError as error:
@@ -188,7 +190,7 @@ class ScalarFunction:
             raise
         if type(c) is not float:
             c = _check_forward_result(cls, c, level)
-        out = Scalar._make(c, ScalarHistory(cls, ctx, vals) if variables else None, level)
+        out = make_scalar(c, cls, ctx, vals, level) if variables else make_scalar(c, None, None, None, level)
         tangents = trace.forward_tangents.get(level) if variables else None
         if tangents is not None:
             _push_tangent(cls, ctx, vals, variables, out, tangents)
@@ -253,7 +255,7 @@ def _not_nestable(fn: type[ScalarFunction], method: str, error: Exception) -> Ty
 
 
 def _strip_constant(v: Any) -> Any:
-    while isinstance(v, Scalar) and v.history is None:
+    while isinstance(v, Scalar) and v._inputs is None:
         v = v.data
     return v
 

@@ -21,7 +21,8 @@ Examples:
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -87,8 +88,9 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: d
         TypeError: for a ufunc, a ufunc method or a keyword argument that is not supported.
     """
     name = f"numpy.{ufunc.__name__}"
-    if method == "reduce" and len(inputs) == 1 and isinstance(inputs[0], Scalar) and not kwargs:
-        return inputs[0]  # reducing a single value (e.g. np.sum(scalar)) gives it back
+    lone = len(inputs) == 1 and isinstance(inputs[0], Scalar)
+    if method == "reduce" and lone and all(v in (None, False) for v in kwargs.values()):
+        return inputs[0]  # reducing a single value (np.sum(x), np.max(x)) gives it back
     if method != "__call__":
         raise TypeError(
             f"{name}.{method} is not supported on minitorch Scalars; call {name}(...) directly or "

@@ -45,7 +45,7 @@ __all__ = [
 OPTIMIZERS = ("sgd", "adam")
 """The optimizer names :class:`TrainConfig` accepts."""
 
-DEFAULT_LR = {"sgd": 0.5, "adam": 0.05}
+DEFAULT_LR = {"sgd": 0.4, "adam": 0.05}
 """The learning rate used for each optimizer when :attr:`TrainConfig.lr` is ``None``."""
 
 
@@ -248,7 +248,7 @@ class TrainConfig:
     dataset: str = "Xor"
     points: int = 50
     hidden: int = 10
-    epochs: int = 200
+    epochs: int = 300
     lr: float | None = None
     optimizer: str = "sgd"
     seed: int = 0
