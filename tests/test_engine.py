@@ -1,0 +1,207 @@
+"""Engine guarantees beyond the course: deep graphs, accumulation, memory, identity hashing."""
+
+import gc
+import math
+import sys
+import weakref
+
+import pytest
+from hypothesis import given
+from strategies import assert_close, small_floats
+
+import minitorch
+from minitorch import Context, Parameter, Scalar, ScalarFunction
+
+
+@pytest.mark.slow
+@pytest.mark.task1_4
+def test_engine_million_operation_chain_backpropagates_without_recursion() -> None:
+    original_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)  # Python's default, whatever the test runner set
+    try:
+        n = 1_000_000
+        rate = 1.0 + 1e-6
+        x = Scalar(1.0)
+        y = x
+        for _ in range(n):
+            y = y * rate
+        y.backward()
+        assert sys.getrecursionlimit() == 1000
+        assert_close(x.derivative, math.exp(n * math.log1p(1e-6)), tol=1e-9)  # rate^n
+        del y  # freeing a million-node chain must not overflow the C stack either
+    finally:
+        sys.setrecursionlimit(original_limit)
+
+
+# ## Accumulation
+
+
+@pytest.mark.task1_4
+@given(small_floats)
+def test_engine_derivatives_accumulate_across_backward_calls(a: float) -> None:
+    x = Scalar(a)
+    (x * x).backward()
+    (x * 3.0).backward()
+    assert_close(x.derivative, 2.0 * a + 3.0)
+
+
+@pytest.mark.task1_4
+@given(small_floats)
+def test_engine_second_backward_on_same_output_adds_again(a: float) -> None:
+    """Documented: like PyTorch with retain_graph=True, the derivative is added twice."""
+    x = Scalar(a)
+    out = x * x
+    out.backward()
+    out.backward()
+    assert_close(x.derivative, 2.0 * (2.0 * a))
+
+
+@pytest.mark.task1_4
+def test_engine_zero_grad_forgets_scalar_derivative() -> None:
+    x = Scalar(2.0)
+    (x * x).backward()
+    x.zero_grad()
+    assert x.derivative is None
+
+
+@pytest.mark.task1_4
+def test_engine_backward_after_zero_grad_starts_afresh() -> None:
+    x = Scalar(2.0)
+    (x * x).backward()
+    x.zero_grad()
+    (x * 5.0).backward()
+    assert x.derivative == 5.0
+
+
+@pytest.mark.task1_4
+def test_engine_sgd_zero_grad_forgets_parameter_derivatives() -> None:
+    w, b = Parameter(Scalar(2.0)), Parameter(Scalar(1.0))
+    (w.value * b.value).backward()
+    minitorch.SGD([w, b], lr=0.1).zero_grad()
+    assert (w.value.derivative, b.value.derivative) == (None, None)
+
+
+@pytest.mark.task1_4
+def test_engine_backward_default_d_output_is_one() -> None:
+    x = Scalar(2.0)
+    (x * 7.0).backward()
+    assert x.derivative == 7.0
+
+
+@pytest.mark.task1_4
+def test_engine_backward_scales_by_d_output() -> None:
+    x = Scalar(2.0)
+    (x * 7.0).backward(0.5)
+    assert x.derivative == 3.5
+
+
+@pytest.mark.task1_4
+def test_engine_intermediate_values_keep_no_derivative() -> None:
+    x = Scalar(2.0)
+    mid = x * 3.0
+    (mid * mid).backward()
+    assert mid.derivative is None
+
+
+@pytest.mark.task1_2
+def test_scalar_grad_equals_derivative() -> None:
+    x = Scalar(2.0)
+    (x * x).backward()
+    assert x.grad == x.derivative == 4.0
+
+
+@pytest.mark.task1_2
+def test_scalar_grad_setter_sets_derivative() -> None:
+    x = Scalar(2.0)
+    x.grad = 3.0
+    assert x.derivative == 3.0
+
+
+# ## Memory: a graph is freed as soon as its output is dropped, without the cycle collector
+
+
+class Marker:
+    """Something weak-referenceable to save in a Context, to observe when the Context dies."""
+
+
+class KeepMarker(ScalarFunction):
+    """The identity, saving a Marker next to its input."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        ctx.save_for_backward(a, Marker())
+        return a
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        return d_output
+
+
+@pytest.mark.parametrize("run_backward", [False, True], ids=["unused", "after_backward"])
+def test_engine_graph_freed_when_output_dropped(run_backward: bool) -> None:
+    gc.disable()
+    try:
+        x = Scalar(2.0)
+        mid = x * 3.0
+        out = KeepMarker.apply(mid.exp() + mid)
+        if run_backward:
+            out.backward()
+        mid_ref = weakref.ref(mid)
+        marker_ref = weakref.ref(out.history.ctx.saved_values[1])
+        del mid, out
+        assert mid_ref() is None, "an intermediate Scalar outlived its output (a reference cycle?)"
+        assert marker_ref() is None, "the output's Context outlived the output (a reference cycle?)"
+    finally:
+        gc.enable()
+
+
+def test_engine_output_context_freed_when_output_dropped() -> None:
+    gc.disable()
+    try:
+        x = Scalar(2.0)
+        mid = x * 3.0
+        out = mid.exp() + mid
+        mid_ref = weakref.ref(mid)
+        ctx_ref = weakref.ref(out.history.ctx)
+        del mid, out
+        assert mid_ref() is None
+        assert ctx_ref() is None
+    finally:
+        gc.enable()
+
+
+# ## Identity and conversions
+
+
+@pytest.mark.task1_2
+def test_scalar_hashes_by_identity() -> None:
+    a, b = Scalar(1.0), Scalar(1.0)
+    table = {a: "a", b: "b"}
+    assert (table[a], table[b]) == ("a", "b")
+
+
+@pytest.mark.task1_2
+def test_scalar_equal_values_are_distinct_set_members() -> None:
+    assert len({Scalar(1.0) for _ in range(10)}) == 10
+
+
+@pytest.mark.task1_2
+def test_scalar_eq_builds_a_graph_node() -> None:
+    a, b = Scalar(1.0), Scalar(1.0)
+    node = a == b
+    assert isinstance(node, Scalar)
+    assert node.data == 1.0
+    assert node.history.last_fn is minitorch.EQ
+
+
+@pytest.mark.task1_2
+def test_scalar_has_no_float_conversion() -> None:
+    """math.cos(scalar) must fail loudly instead of silently dropping the graph."""
+    with pytest.raises(TypeError):
+        math.cos(Scalar(1.0))
+
+
+@pytest.mark.task1_2
+def test_scalar_float_raises_type_error() -> None:
+    with pytest.raises(TypeError):
+        float(Scalar(1.0))
