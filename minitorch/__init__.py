@@ -6,6 +6,7 @@ from .autodiff import (
     Variable,
     backpropagate,
     central_difference,
+    enable_grad,
     is_grad_enabled,
     no_grad,
     topological_sort,
@@ -43,7 +44,7 @@ __all__ = [
     "operators", "Module", "Parameter",
     # Module 1: the engine, Scalars and their functions
     "Context", "Variable", "backpropagate", "central_difference", "topological_sort",
-    "no_grad", "is_grad_enabled",
+    "no_grad", "enable_grad", "is_grad_enabled",
     "Scalar", "ScalarHistory", "derivative_check",
     "ScalarFunction", "Add", "Mul", "Inv", "Neg", "Log", "Exp", "Sigmoid", "ReLU", "LT", "EQ",
     "Pow", "Tanh", "Sin", "Cos", "Sqrt", "Abs",

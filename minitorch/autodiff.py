@@ -22,7 +22,7 @@ from typing import Any, Protocol, TypeVar
 
 __all__ = [
     "Context", "Variable", "topological_sort", "backpropagate", "central_difference", "no_grad",
-    "is_grad_enabled",
+    "enable_grad", "is_grad_enabled",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -84,6 +84,29 @@ class no_grad:  # noqa: N801 - PyTorch's name
                 return fn(*args, **kwargs)
 
         return without_grad  # type: ignore[return-value]  # same signature as fn
+
+
+class enable_grad(no_grad):  # noqa: N801 - PyTorch's name
+    """Record history again inside a :class:`no_grad` block (PyTorch's ``torch.enable_grad``).
+
+    The functional API's transformations (``grad``, ``jvp``, ...) run their function under it, so
+    an outer ``no_grad`` never turns a gradient into a silent zero; a ``no_grad`` inside the
+    function still applies there.
+
+    Examples:
+        >>> from minitorch import Scalar
+        >>> with no_grad():
+        ...     with enable_grad():
+        ...         y = Scalar(2.0) * Scalar(3.0)
+        >>> y.is_constant()
+        False
+    """
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        self._previous.append(grad_mode.enabled)
+        grad_mode.enabled = True
 
 
 class Context:

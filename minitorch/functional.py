@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .autodiff import backpropagate
+from .autodiff import backpropagate, enable_grad
 from .pytree import tree_leaves, tree_map
 from .scalar import Scalar, make_scalar
 from .trace import forward_trace, new_level
@@ -140,6 +140,7 @@ def value_and_grad(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., tu
     """
 
     @functools.wraps(fun)
+    @enable_grad()  # an outer no_grad must not turn the derivative into 0
     def value_and_grad_fun(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
         _check_argnum(argnum, args, "value_and_grad")
         level = new_level()
@@ -190,6 +191,7 @@ def multigrad_dict(fun: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
     """
 
     @functools.wraps(fun)
+    @enable_grad()  # an outer no_grad must not turn the derivative into 0
     def multigrad_fun(*args: Any, **kwargs: Any) -> dict[str, Any]:
         bound = _bind(fun, args, kwargs)
         level = new_level()
@@ -224,6 +226,7 @@ def grad_named(fun: Callable[..., Any], argname: str) -> Callable[..., Any]:
         )
 
     @functools.wraps(fun)
+    @enable_grad()  # an outer no_grad must not turn the derivative into 0
     def grad_named_fun(*args: Any, **kwargs: Any) -> Any:
         bound = _bind(fun, args, kwargs)
         original = bound.arguments[argname]
@@ -265,6 +268,7 @@ def jacobian(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
     """
 
     @functools.wraps(fun)
+    @enable_grad()  # an outer no_grad must not turn the derivative into 0
     def jacobian_fun(*args: Any, **kwargs: Any) -> Any:
         _check_argnum(argnum, args, "jacobian")
         x = args[argnum]
@@ -323,20 +327,27 @@ def vjp(fun: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tu
     for i, primal in enumerate(primals):
         leaves.append([])
         boxed.append(_box(primal, level, leaves[-1], f"primals[{i}]"))
-    out = fun(*boxed)
+    with enable_grad():
+        out = fun(*boxed)
+    out_elements = [x for o in tree_leaves(out) for x in np.ravel(o)]
 
+    @enable_grad()
     def vjp_fn(g: Any) -> tuple[Any, ...]:
         for group in leaves:
             for leaf in group:
                 leaf.derivative = None
-        outputs = tree_leaves(out)
-        cotangents = tree_leaves(g)
+        weights = [w for c in tree_leaves(g) for w in np.ravel(c)]
+        if len(weights) != len(out_elements):
+            raise ValueError(
+                f"vjp: the cotangent has {len(weights)} number(s) but the output of "
+                f"{getattr(fun, '__name__', 'fun')} has {len(out_elements)}; pass a cotangent "
+                "with the structure and shape of the output"
+            )
         total: Any = None
-        for o, c in zip(outputs, cotangents, strict=True):
-            for element, weight in zip(np.ravel(o), np.ravel(c), strict=True):
-                if _is_variable(element, level):
-                    term = element * (weight if isinstance(weight, Scalar) else float(weight))
-                    total = term if total is None else total + term
+        for element, weight in zip(out_elements, weights, strict=True):
+            if _is_variable(element, level):
+                term = element * (weight if isinstance(weight, Scalar) else float(weight))
+                total = term if total is None else total + term
         if total is not None:
             backpropagate(total, 1.0)
         return tuple(_read_derivatives(p, group) for p, group in zip(primals, leaves, strict=True))
@@ -364,7 +375,7 @@ def jvp(fun: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, 
             f"got {type(primals).__name__} and {type(tangents).__name__}"
         )
     level = new_level()
-    with forward_trace(level) as table:
+    with forward_trace(level) as table, enable_grad():
         boxed = []
         for i, (primal, tangent) in enumerate(zip(primals, tangents, strict=True)):
             leaves: list[Scalar] = []

@@ -162,13 +162,17 @@ class Primitive:
         self.vjpmakers: dict[int, VJPMaker] = {}
         self.__name__ = getattr(fun, "__name__", "primitive")
         functools.update_wrapper(self, fun)
+        # The primitive's own node class, so graphs and messages show its name.
+        self.node: type[_PrimitiveNode] = type(
+            self.__name__, (_PrimitiveNode,), {"__doc__": f"The graph node of primitive {self.__name__}."}
+        )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = _Call(self, args, kwargs)
         values = call.flat_values()
         if not any(isinstance(v, Scalar) for v in values):
             return self.fun(*args, **kwargs)
-        return _PrimitiveNode._apply_general(tuple(values), prefix=(call,))
+        return self.node._apply_general(tuple(values), prefix=(call,))
 
     def __repr__(self) -> str:
         return f"<minitorch primitive {self.__name__}>"
