@@ -1,0 +1,280 @@
+"""The ``minitorch`` command line (also ``python -m minitorch``).
+
+Each job is a subcommand with its own options; today there is ``minitorch train``. A new job is a
+function that adds its parser in :func:`build_parser` and a handler ``(args) -> exit code``.
+
+Exit codes: 0 on success, 1 when the job fails (training diverged, a file could not be written, an
+optional dependency is missing), 2 for a bad command line (argparse's convention).
+
+Examples:
+    >>> main(["train", "--dataset", "Simple", "--points", "10", "--hidden", "2", "--epochs", "2",
+    ...       "--no-plot", "--no-progress"])  # doctest: +ELLIPSIS
+    Simple, 10 points, hidden 2, sgd lr 0.4, 2 epochs, seed 0
+    final accuracy: ...% (.../10 points), final loss ...
+    time: ... s (... ms per epoch)
+    0
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any, TextIO
+
+from .datasets import datasets
+from .train import (
+    DEFAULT_LR,
+    OPTIMIZERS,
+    EpochStats,
+    TrainConfig,
+    TrainingDivergedError,
+    train,
+)
+
+__all__ = ["build_parser", "main"]
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code (the console script ``minitorch``).
+
+    Args:
+        argv: the arguments after the program name; ``None`` reads ``sys.argv[1:]``.
+
+    Returns:
+        0 on success, 1 if the job failed, 2 if the command line was wrong.
+
+    Examples:
+        >>> main(["train", "--epochs", "0"])
+        2
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse exits on --help (0) and on errors (2)
+        return _exit_code(stop)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except SystemExit as stop:  # a handler's parser.error(...)
+        return _exit_code(stop)
+
+
+def _exit_code(stop: SystemExit) -> int:
+    """The integer exit code carried by ``SystemExit`` (``None`` means 0, a message means 1)."""
+    if stop.code is None:
+        return 0
+    return stop.code if isinstance(stop.code, int) else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``minitorch`` parser, with one subparser per job."""
+    parser = argparse.ArgumentParser(
+        prog="minitorch",
+        description="minitorch: automatic differentiation you can read.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    commands.required = True
+    _add_train_parser(commands)
+    return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("minitorch")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
+# ## minitorch train
+
+
+def _add_train_parser(commands: Any) -> None:
+    defaults = TrainConfig()
+    train_parser = commands.add_parser(
+        "train",
+        help="train the course's scalar network on a toy dataset and plot the result",
+        description=(
+            "Train the course's network (2 inputs, two hidden ReLU layers, a sigmoid output, "
+            "every weight a Scalar) on one of the toy datasets with full-batch gradient descent "
+            "on the mean log-loss. Shows a progress bar, prints the final accuracy and the time "
+            "taken, and writes a PNG of the loss curve and the decision boundary."
+        ),
+    )
+    train_parser.add_argument(
+        "--dataset", type=_dataset_name, choices=list(datasets), default=defaults.dataset,
+        help="the dataset to learn (default: %(default)s)",
+    )
+    train_parser.add_argument(
+        "--points", type=_positive_int, default=defaults.points, metavar="N",
+        help="the number of training points (default: %(default)s)",
+    )
+    train_parser.add_argument(
+        "--hidden", type=_positive_int, default=defaults.hidden, metavar="N",
+        help="the width of both hidden layers (default: %(default)s)",
+    )
+    train_parser.add_argument(
+        "--epochs", type=_positive_int, default=defaults.epochs, metavar="N",
+        help="the number of gradient steps, each over the whole dataset (default: %(default)s)",
+    )
+    lr_defaults = ", ".join(f"{lr:g} for {name}" for name, lr in DEFAULT_LR.items())
+    train_parser.add_argument(
+        "--lr", type=_positive_float, default=None, metavar="RATE",
+        help=f"the learning rate (default: {lr_defaults})",
+    )
+    train_parser.add_argument(
+        "--optimizer", choices=OPTIMIZERS, default=defaults.optimizer,
+        help="the optimizer (default: %(default)s)",
+    )
+    train_parser.add_argument(
+        "--seed", type=int, default=defaults.seed, metavar="N",
+        help="seeds the dataset and the initial weights, so a run can be repeated (default: %(default)s)",
+    )
+    train_parser.add_argument(
+        "--out", type=Path, default=Path("minitorch-train.png"), metavar="FILE",
+        help="where to write the PNG (default: %(default)s; needs matplotlib: pip install "
+        "\"minitorch[plot]\")",
+    )
+    train_parser.add_argument(
+        "--no-plot", action="store_true", help="do not draw or write the PNG",
+    )
+    train_parser.add_argument(
+        "--no-progress", action="store_true", help="do not show the progress bar",
+    )
+    train_parser.set_defaults(handler=_run_train, parser=train_parser)
+
+
+def _dataset_name(text: str) -> str:
+    """Accept a dataset name in any case (``xor`` -> ``Xor``); argparse's choices check the rest."""
+    by_lower = {name.lower(): name for name in datasets}
+    return by_lower.get(text.lower(), text)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer (1 or more), got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not 0.0 < value < float("inf"):  # also rejects nan
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text}")
+    return value
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    parser: argparse.ArgumentParser = args.parser
+    out: Path | None = None if args.no_plot else args.out
+    if out is not None:
+        if not out.parent.is_dir():
+            parser.error(f"argument --out: the folder {str(out.parent)!r} does not exist")
+        if out.is_dir():
+            parser.error(f"argument --out: {str(out)!r} is a folder; give a file name")
+    config = TrainConfig(
+        dataset=args.dataset, points=args.points, hidden=args.hidden, epochs=args.epochs,
+        lr=args.lr, optimizer=args.optimizer, seed=args.seed,
+    )
+    try:
+        if out is not None:
+            # Fail before training, not after a minute of it, when matplotlib is missing.
+            from .plotting import require_matplotlib
+
+            require_matplotlib()
+        print(
+            f"{config.dataset}, {config.points} points, hidden {config.hidden}, "
+            f"{config.optimizer} lr {config.learning_rate:g}, {config.epochs} epochs, "
+            f"seed {config.seed}",
+            flush=True,
+        )
+        progress = _Progress(config.epochs, enabled=not args.no_progress)
+        try:
+            result = train(config, on_epoch=progress.update)
+        finally:
+            progress.close()
+        n = len(result.data.X)
+        correct = round(result.accuracy * n)
+        print(
+            f"final accuracy: {result.accuracy:.1%} ({correct}/{n} points), "
+            f"final loss {result.loss:.4f}"
+        )
+        per_epoch = 1000.0 * result.seconds / config.epochs
+        print(f"time: {result.seconds:.1f} s ({per_epoch:.0f} ms per epoch)")
+        if out is not None:
+            from .plotting import save_training_plot
+
+            written = save_training_plot(result, out)
+            print(f"plot: {written}")
+    except (TrainingDivergedError, ModuleNotFoundError, OSError) as error:
+        print(f"minitorch train: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+class _Progress:
+    """A live progress line on stderr: tqdm's bar when tqdm is installed, else a ``\\r`` line."""
+
+    # Redraw the fallback line at most this often (seconds), so tiny runs do not flood stderr.
+    REFRESH = 0.1
+
+    def __init__(self, total: int, enabled: bool = True, stream: TextIO | None = None) -> None:
+        self.total = total
+        self.enabled = enabled
+        self.stream = sys.stderr if stream is None else stream
+        self.bar: Any = None
+        self.last_draw = -float("inf")
+        self.width = 0
+        if enabled:
+            try:
+                tqdm = importlib.import_module("tqdm")
+            except ImportError:
+                tqdm = None
+            if tqdm is not None:
+                self.bar = tqdm.tqdm(
+                    total=total, desc="train", unit="epoch", file=self.stream, leave=True,
+                    dynamic_ncols=True,
+                )
+
+    def update(self, stats: EpochStats) -> None:
+        """Show the epoch, the loss and the accuracy of ``stats``."""
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.set_postfix_str(
+                f"loss {stats.loss:.4f}, accuracy {stats.accuracy:.0%}", refresh=False
+            )
+            self.bar.update(1)
+            return
+        now = time.monotonic()
+        if now - self.last_draw < self.REFRESH and stats.epoch != stats.epochs:
+            return
+        self.last_draw = now
+        line = (
+            f"epoch {stats.epoch}/{stats.epochs}  loss {stats.loss:.4f}  "
+            f"accuracy {stats.accuracy:.0%}"
+        )
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+        self.width = len(line)
+
+    def close(self) -> None:
+        """End the progress line (so what follows starts on a new line)."""
+        if self.bar is not None:
+            self.bar.close()
+        elif self.enabled and self.width:
+            self.stream.write("\n")
+            self.stream.flush()
