@@ -1,6 +1,7 @@
 """minitorch: automatic differentiation you can read, in the style of the minitorch course."""
 
 from . import operators
+from .anomaly import AnomalyError, detect_anomaly
 from .autodiff import (
     Context,
     Variable,
@@ -44,7 +45,7 @@ __all__ = [
     "operators", "Module", "Parameter",
     # Module 1: the engine, Scalars and their functions
     "Context", "Variable", "backpropagate", "central_difference", "topological_sort",
-    "no_grad", "enable_grad", "is_grad_enabled",
+    "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError",
     "Scalar", "ScalarHistory", "derivative_check",
     "ScalarFunction", "Add", "Mul", "Inv", "Neg", "Log", "Exp", "Sigmoid", "ReLU", "LT", "EQ",
     "Pow", "Tanh", "Sin", "Cos", "Sqrt", "Abs",

@@ -29,16 +29,38 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _GradMode:
-    """The grad-mode flag: the one piece of process-wide mutable state of the engine.
+    """The engine's mode flags: the one piece of process-wide mutable state of the engine.
 
-    ``apply`` records history only while ``enabled`` is true; :class:`no_grad` turns it off. It is
-    process-wide (not per thread).
+    ``enabled``: ``apply`` records history only while it is true; :class:`no_grad` turns it off.
+    ``anomaly``: the recorder of :func:`minitorch.detect_anomaly` while one is active, else ``None``.
+    ``plain``: true when neither applies, so ``apply`` may take its fastest path; it is kept up to
+    date by the setters. All of it is process-wide (not per thread).
     """
 
-    __slots__ = ("enabled",)
+    __slots__ = ("_enabled", "_anomaly", "plain")
 
     def __init__(self) -> None:
-        self.enabled = True
+        self._enabled = True
+        self._anomaly: Any = None
+        self.plain = True
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled
+
+    @enabled.setter
+    def enabled(self, value: bool) -> None:
+        self._enabled = value
+        self.plain = value and self._anomaly is None
+
+    @property
+    def anomaly(self) -> Any:
+        return self._anomaly
+
+    @anomaly.setter
+    def anomaly(self, recorder: Any) -> None:
+        self._anomaly = recorder
+        self.plain = self._enabled and recorder is None
 
 
 grad_mode = _GradMode()

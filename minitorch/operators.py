@@ -19,6 +19,8 @@ Examples:
 from __future__ import annotations
 
 import math
+import os
+import sys
 import warnings
 from collections.abc import Callable, Iterable
 
@@ -38,9 +40,20 @@ def _domain_warning(
     warnings.warn(
         f"operators.{function}({args}) {problem}; returning {result!r}",
         RuntimeWarning,
-        stacklevel=3,
+        stacklevel=_first_user_frame(),
     )
     return result
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _first_user_frame() -> int:
+    """The ``stacklevel`` that points a warning at the first line of code outside minitorch."""
+    level, frame = 2, sys._getframe(2)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 # ## Task 0.1: basic functions

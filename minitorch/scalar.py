@@ -16,7 +16,7 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Union
 
-from .autodiff import Context, backpropagate, central_difference
+from .autodiff import Context, backpropagate, central_difference, grad_mode
 
 if TYPE_CHECKING:
     from .scalar_functions import ScalarFunction
@@ -332,6 +332,8 @@ class Scalar:
             derivatives = _fn.as_derivative_tuple(derivatives)
         if len(derivatives) != len(inputs):
             raise _wrong_count(fn, derivatives, inputs)
+        if grad_mode.anomaly is not None:
+            grad_mode.anomaly.check_backward(self, d_output, derivatives)
         level = self.level
         pairs: list[tuple[Scalar, Any]] = []
         for x, d in zip(inputs, derivatives):  # noqa: B905 - lengths checked just above

@@ -121,7 +121,10 @@ class ScalarFunction:
             TypeError: if an input is not a Scalar or a real number, or if ``forward`` returns
                 something that is not a number.
         """
-        # The common case, every Scalar at level 0 (no functional-API trace), in one tight loop.
+        # The common case, every Scalar at level 0 (no functional-API trace, no no_grad, no anomaly
+        # detection), in one tight loop; everything else goes through _apply_general.
+        if not grad_mode.plain:
+            return cls._apply_general(vals)
         raw: list[Any] = []
         variables = 0  # bit i is set when input i is a variable
         bit = 1
@@ -135,10 +138,11 @@ class ScalarFunction:
             else:
                 return cls._apply_general(vals)
             bit <<= 1
-        if not grad_mode.enabled:
-            variables = 0
         ctx = Context(False, (), variables)
-        c = cls.forward(ctx, *raw)
+        try:
+            c = cls.forward(ctx, *raw)
+        except AttributeError as error:
+            raise _explain_attribute_error(cls, error) from error
         if type(c) is not float:
             c = _check_forward_result(cls, c, 0)
         if variables:
@@ -188,9 +192,13 @@ class ScalarFunction:
             if any(isinstance(v, Scalar) for v in raw):
                 raise _not_nestable(cls, "forward", error) from error
             raise
+        except AttributeError as error:
+            raise _explain_attribute_error(cls, error) from error
         if type(c) is not float:
             c = _check_forward_result(cls, c, level)
         out = make_scalar(c, cls, ctx, vals, level) if variables else make_scalar(c, None, None, None, level)
+        if grad_mode.anomaly is not None:
+            grad_mode.anomaly.check_forward(cls, raw, out)
         tangents = trace.forward_tangents.get(level) if variables else None
         if tangents is not None:
             _push_tangent(cls, ctx, vals, variables, out, tangents)
@@ -242,6 +250,17 @@ def _missing_method(name: str, method: str) -> Callable[..., Any]:
 def as_derivative_tuple(result: Any) -> tuple[Any, ...]:
     """What ``backward`` returned, as a tuple: a list is converted, a single value is wrapped."""
     return tuple(result) if isinstance(result, list) else (result,)
+
+
+def _explain_attribute_error(fn: type[ScalarFunction], error: AttributeError) -> AttributeError:
+    """Explain the AttributeError of ``ctx.name = value``: a Context keeps values only one way."""
+    if "'Context' object has no attribute" not in str(error):
+        return error
+    return AttributeError(
+        f"{fn.__name__}.forward kept a value on ctx as an attribute ({error}); a Context keeps "
+        "values for backward only through ctx.save_for_backward(...), read back from "
+        "ctx.saved_values"
+    )
 
 
 def _not_nestable(fn: type[ScalarFunction], method: str, error: Exception) -> TypeError:
