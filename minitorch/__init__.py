@@ -13,6 +13,7 @@ from .autodiff import (
     topological_sort,
 )
 from .datasets import Graph, datasets
+from .draw import draw
 from .functional import grad, grad_named, hessian, jacobian, jvp, multigrad_dict, value_and_grad, vjp
 from .module import Module, Parameter
 from .optim import SGD, Adam, Optimizer
@@ -45,7 +46,7 @@ __all__ = [
     "operators", "Module", "Parameter",
     # Module 1: the engine, Scalars and their functions
     "Context", "Variable", "backpropagate", "central_difference", "topological_sort",
-    "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError",
+    "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError", "draw",
     "Scalar", "ScalarHistory", "derivative_check",
     "ScalarFunction", "Add", "Mul", "Inv", "Neg", "Log", "Exp", "Sigmoid", "ReLU", "LT", "EQ",
     "Pow", "Tanh", "Sin", "Cos", "Sqrt", "Abs",

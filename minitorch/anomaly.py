@@ -23,9 +23,10 @@ import linecache
 import math
 import os
 import sys
+import weakref
 from typing import Any
 
-from .autodiff import grad_mode
+from .autodiff import Context, grad_mode
 from .scalar import Scalar, _innermost
 
 __all__ = ["detect_anomaly", "AnomalyError"]
@@ -54,31 +55,30 @@ def _is_finite(value: Any) -> bool:
 
 
 class _Recorder:
-    """Checks each operation and remembers where each node was created (by ``unique_id``)."""
+    """Checks each operation and remembers where each node was made, keyed by its Context."""
 
     def __init__(self) -> None:
-        self.sites: dict[int, str] = {}
+        # Weak keys: a node's record goes away with its graph.
+        self.nodes: weakref.WeakKeyDictionary[Context, tuple[str, str]] = weakref.WeakKeyDictionary()
 
     def check_forward(self, fn: type, inputs: list[Any], out: Scalar) -> None:
         site = _user_site()
-        self.sites[out.unique_id] = site
+        shown = ", ".join(repr(_innermost(x)) for x in inputs)
+        if out._ctx is not None:
+            self.nodes[out._ctx] = (site, shown)
         if not _is_finite(out.data):
-            shown = ", ".join(repr(_innermost(x)) for x in inputs)
             raise AnomalyError(
                 f"{fn.__name__}.forward produced {_innermost(out.data)!r} from the input(s) ({shown}); "
                 f"the operation is at {site}"
             )
 
-    def check_backward(self, node: Scalar, d_output: Any, derivatives: tuple[Any, ...]) -> None:
+    def check_backward(self, fn: type, ctx: Context, d_output: Any, derivatives: tuple[Any, ...]) -> None:
         for i, d in enumerate(derivatives):
             if not _is_finite(d):
-                fn = node._fn
-                inputs = ", ".join(repr(_innermost(x)) for x in node._inputs or ())
-                site = self.sites.get(node.unique_id, "a line outside this detect_anomaly block")
+                site, inputs = self.nodes.get(ctx, ("a line outside this detect_anomaly block", "?"))
                 raise AnomalyError(
-                    f"{getattr(fn, '__name__', '?')}.backward produced {_innermost(d)!r} as the "
-                    f"derivative for input {i} (inputs ({inputs}), d_output {_innermost(d_output)!r}); "
-                    f"the node was created at {site}"
+                    f"{fn.__name__}.backward produced {_innermost(d)!r} as the derivative for input {i} "
+                    f"(inputs ({inputs}), d_output {_innermost(d_output)!r}); the node was created at {site}"
                 )
 
 

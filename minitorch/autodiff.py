@@ -239,6 +239,7 @@ def topological_sort(variable: Variable) -> list[Variable]:
     Returns:
         The variables in topological order, starting with ``variable`` (empty if it is a constant).
     """
+    # BEGIN TASK 1.4
     if variable.is_constant():
         return []
     finished: list[Variable] = []
@@ -260,6 +261,7 @@ def topological_sort(variable: Variable) -> list[Variable]:
                 stack.append(parent)
     finished.reverse()
     return finished
+    # END TASK 1.4
 
 
 # Marks "the node below me has had all its parents finished" on the sort's stack.
@@ -277,6 +279,7 @@ def backpropagate(variable: Variable, deriv: Any) -> None:
         variable: the output to start from.
         deriv: the derivative of the final quantity with respect to ``variable``.
     """
+    # BEGIN TASK 1.4
     pending: dict[int, Any] = {variable.unique_id: deriv}
     for node in topological_sort(variable):
         d = pending.pop(node.unique_id)
@@ -289,6 +292,7 @@ def backpropagate(variable: Variable, deriv: Any) -> None:
             key = parent.unique_id
             previous = pending.get(key)
             pending[key] = d_parent if previous is None else previous + d_parent
+    # END TASK 1.4
 
 
 def central_difference(
@@ -309,6 +313,7 @@ def central_difference(
         >>> round(central_difference(lambda x, y: x * y, 3.0, 5.0, arg=0), 6)
         5.0
     """
+    # BEGIN TASK 1.1
     if not 0 <= arg < len(vals):
         raise IndexError(
             f"central_difference: arg={arg} is out of range for {len(vals)} value(s); "
@@ -319,3 +324,4 @@ def central_difference(
     up[arg] = up[arg] + epsilon
     down[arg] = down[arg] - epsilon
     return (f(*up) - f(*down)) / (2.0 * epsilon)
+    # END TASK 1.1

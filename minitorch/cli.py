@@ -1,7 +1,9 @@
 """The ``minitorch`` command line (also ``python -m minitorch``).
 
-Each job is a subcommand with its own options; today there is ``minitorch train``. A new job is a
-function that adds its parser in :func:`build_parser` and a handler ``(args) -> exit code``.
+Each job is a subcommand with its own options: ``minitorch train``, and for teaching
+``minitorch assign student`` and ``minitorch assign grade`` (their parser lives in
+``minitorch.assign.command``). A new job is a function that adds its parser in
+:func:`build_parser` and a handler ``(args) -> exit code``.
 
 Exit codes: 0 on success, 1 when the job fails (training diverged, a file could not be written, an
 optional dependency is missing), 2 for a bad command line (argparse's convention).
@@ -26,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO
 
+from .assign.command import add_assign_parser
 from .datasets import datasets
 from .train import (
     DEFAULT_LR,
@@ -83,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     commands.required = True
     _add_train_parser(commands)
+    add_assign_parser(commands)
     return parser
 
 
@@ -148,6 +152,11 @@ def _add_train_parser(commands: Any) -> None:
     train_parser.add_argument(
         "--no-progress", action="store_true", help="do not show the progress bar",
     )
+    train_parser.add_argument(
+        "--graph", type=Path, default=None, metavar="FILE",
+        help="also draw the graph of the first training point's loss after training: .dot or .mmd "
+        "text, or a .svg/.png/.pdf image (needs graphviz: pip install graphviz, and Graphviz's dot)",
+    )
     train_parser.set_defaults(handler=_run_train, parser=train_parser)
 
 
@@ -185,6 +194,16 @@ def _run_train(args: argparse.Namespace) -> int:
             parser.error(f"argument --out: the folder {str(out.parent)!r} does not exist")
         if out.is_dir():
             parser.error(f"argument --out: {str(out)!r} is a folder; give a file name")
+    graph_format = None
+    if args.graph is not None:
+        from .draw import format_for_path
+
+        try:
+            graph_format = format_for_path(args.graph)
+        except ValueError as error:
+            parser.error(f"argument --graph: {error}")
+        if not args.graph.parent.is_dir():
+            parser.error(f"argument --graph: the folder {str(args.graph.parent)!r} does not exist")
     config = TrainConfig(
         dataset=args.dataset, points=args.points, hidden=args.hidden, epochs=args.epochs,
         lr=args.lr, optimizer=args.optimizer, seed=args.seed,
@@ -195,6 +214,10 @@ def _run_train(args: argparse.Namespace) -> int:
             from .plotting import require_matplotlib
 
             require_matplotlib()
+        if graph_format not in (None, "dot", "mermaid"):
+            from .draw import check_image_support
+
+            check_image_support()  # likewise for graphviz
         print(
             f"{config.dataset}, {config.points} points, hidden {config.hidden}, "
             f"{config.optimizer} lr {config.learning_rate:g}, {config.epochs} epochs, "
@@ -219,6 +242,12 @@ def _run_train(args: argparse.Namespace) -> int:
 
             written = save_training_plot(result, out)
             print(f"plot: {written}")
+        if args.graph is not None:
+            from .draw import draw
+            from .train import example_loss
+
+            draw(example_loss(result), path=args.graph)
+            print(f"graph: {args.graph}")
     except (TrainingDivergedError, ModuleNotFoundError, OSError) as error:
         print(f"minitorch train: error: {error}", file=sys.stderr)
         return 1

@@ -88,39 +88,53 @@ class Module:
 
     def modules(self) -> list[Module]:
         """The direct child modules (the course's name; PyTorch calls this ``children``)."""
+        # BEGIN TASK 0.4
         return list(self._registry("_modules").values())
+        # END TASK 0.4
 
     def children(self) -> list[Module]:
         """The direct child modules, under PyTorch's name (same as :meth:`modules`)."""
+        # BEGIN TASK 0.4
         return self.modules()
+        # END TASK 0.4
 
     def train(self) -> None:
         """Set ``training = True`` on this module and every descendant."""
+        # BEGIN TASK 0.4
         self._set_training(True)
+        # END TASK 0.4
 
     def eval(self) -> None:
         """Set ``training = False`` on this module and every descendant."""
+        # BEGIN TASK 0.4
         self._set_training(False)
+        # END TASK 0.4
 
     def _set_training(self, mode: bool) -> None:
+        # BEGIN TASK 0.4
         # Module trees are shallow, so recursion is the clear choice here.
         self.__dict__["training"] = mode
         for child in self.modules():
             child._set_training(mode)
+        # END TASK 0.4
 
     def named_parameters(self) -> list[tuple[str, Parameter]]:
         """Every parameter of this module and its descendants, with dotted names like ``"b.c.p3"``.
 
         This module's own parameters come first, then each child's in registration order.
         """
+        # BEGIN TASK 0.4
         named = list(self._registry("_parameters").items())
         for child_name, child in self._registry("_modules").items():
             named.extend((f"{child_name}.{name}", p) for name, p in child.named_parameters())
         return named
+        # END TASK 0.4
 
     def parameters(self) -> list[Parameter]:
         """Every parameter of this module and its descendants."""
+        # BEGIN TASK 0.4
         return [p for _, p in self.named_parameters()]
+        # END TASK 0.4
 
     def add_parameter(self, k: str, v: Any) -> Parameter:
         """Register ``v`` as a parameter named ``k`` and return the :class:`Parameter`."""

@@ -61,42 +61,58 @@ def _first_user_frame() -> int:
 
 def mul(x: float, y: float) -> float:
     """Return ``x * y``."""
+    # BEGIN TASK 0.1
     return x * y
+    # END TASK 0.1
 
 
 def id(x: float) -> float:  # noqa: A001 - the course's name for the identity
     """Return ``x`` unchanged (the identity function)."""
+    # BEGIN TASK 0.1
     return x
+    # END TASK 0.1
 
 
 def add(x: float, y: float) -> float:
     """Return ``x + y``."""
+    # BEGIN TASK 0.1
     return x + y
+    # END TASK 0.1
 
 
 def neg(x: float) -> float:
     """Return ``-x``."""
+    # BEGIN TASK 0.1
     return -x
+    # END TASK 0.1
 
 
 def lt(x: float, y: float) -> float:
     """Return 1.0 if ``x < y`` else 0.0."""
+    # BEGIN TASK 0.1
     return 1.0 if x < y else 0.0
+    # END TASK 0.1
 
 
 def eq(x: float, y: float) -> float:
     """Return 1.0 if ``x == y`` else 0.0."""
+    # BEGIN TASK 0.1
     return 1.0 if x == y else 0.0
+    # END TASK 0.1
 
 
 def max(x: float, y: float) -> float:  # noqa: A001 - the course's name
     """Return the larger of ``x`` and ``y`` (``x`` when they are equal)."""
+    # BEGIN TASK 0.1
     return x if x >= y else y
+    # END TASK 0.1
 
 
 def is_close(x: float, y: float) -> float:
     """Return 1.0 if ``|x - y| < 1e-2`` else 0.0 (the course's loose closeness test)."""
+    # BEGIN TASK 0.1
     return 1.0 if _builtin_abs(x - y) < 1e-2 else 0.0
+    # END TASK 0.1
 
 
 def sigmoid(x: float) -> float:
@@ -105,54 +121,70 @@ def sigmoid(x: float) -> float:
     Computed as ``1 / (1 + e^-x)`` for ``x >= 0`` and as ``e^x / (1 + e^x)`` for ``x < 0``, so that
     the exponential never overflows: both forms are equal, and each only exponentiates a number <= 0.
     """
+    # BEGIN TASK 0.1
     if x >= 0.0:
         return 1.0 / (1.0 + math.exp(-x))
     z = math.exp(x)
     return z / (1.0 + z)
+    # END TASK 0.1
 
 
 def relu(x: float) -> float:
     """Return ``x`` if ``x > 0`` else 0.0."""
+    # BEGIN TASK 0.1
     return x if x > 0.0 else 0.0
+    # END TASK 0.1
 
 
 def log(x: float) -> float:
     """Return the natural logarithm of ``x`` (``-inf`` at 0 and ``nan`` below, with a warning)."""
+    # BEGIN TASK 0.1
     if x > 0.0:
         return math.log(x)
     if x == 0.0:
         return _domain_warning("log", repr(x), -math.inf)
     return _domain_warning("log", repr(x), math.nan)
+    # END TASK 0.1
 
 
 def exp(x: float) -> float:
     """Return ``e^x`` (``inf`` with a warning when it overflows, like NumPy)."""
+    # BEGIN TASK 0.1
     try:
         return math.exp(x)
     except OverflowError:
         return _domain_warning("exp", repr(x), math.inf, "overflows")
+    # END TASK 0.1
 
 
 def inv(x: float) -> float:
     """Return ``1 / x`` (``inf`` with the sign of the zero at 0, with a warning)."""
+    # BEGIN TASK 0.1
     if x != 0.0:
         return 1.0 / x
     return _domain_warning("inv", repr(x), math.copysign(math.inf, x))
+    # END TASK 0.1
 
 
 def log_back(x: float, d: float) -> float:
     """Return ``d * log'(x) = d / x``."""
+    # BEGIN TASK 0.1
     return d * inv(x)
+    # END TASK 0.1
 
 
 def inv_back(x: float, d: float) -> float:
     """Return ``d * inv'(x) = -d / x^2``."""
+    # BEGIN TASK 0.1
     return -d * inv(x * x)
+    # END TASK 0.1
 
 
 def relu_back(x: float, d: float) -> float:
     """Return ``d * relu'(x)``, taking ``relu'(0) = 0`` (the subgradient PyTorch also uses)."""
+    # BEGIN TASK 0.1
     return d if x > 0.0 else 0.0
+    # END TASK 0.1
 
 
 def sigmoid_back(x: float, d: float) -> float:
@@ -222,11 +254,13 @@ def map(fn: Callable[[float], float]) -> Callable[[Iterable[float]], list[float]
         >>> map(neg)([1.0, -2.0])
         [-1.0, 2.0]
     """
+    # BEGIN TASK 0.3
 
     def apply_to_each(ls: Iterable[float]) -> list[float]:
         return [fn(x) for x in ls]
 
     return apply_to_each
+    # END TASK 0.3
 
 
 def zipWith(  # noqa: N802 - the course's name
@@ -234,12 +268,17 @@ def zipWith(  # noqa: N802 - the course's name
 ) -> Callable[[Iterable[float], Iterable[float]], list[float]]:
     """Return a function that combines two lists element by element with ``fn``.
 
-    The lists must have the same length; a mismatch raises ``ValueError``.
+    The lists must have the same length; a mismatch raises ``ValueError`` giving both lengths.
 
     Examples:
         >>> zipWith(add)([1.0, 2.0], [10.0, 20.0])
         [11.0, 22.0]
+        >>> zipWith(add)([1.0, 2.0], [10.0])
+        Traceback (most recent call last):
+        ...
+        ValueError: zipWith: the two lists have different lengths (2 and 1); pass lists of equal length
     """
+    # BEGIN TASK 0.3
 
     def combine(ls1: Iterable[float], ls2: Iterable[float]) -> list[float]:
         xs, ys = list(ls1), list(ls2)
@@ -251,6 +290,7 @@ def zipWith(  # noqa: N802 - the course's name
         return [fn(x, y) for x, y in zip(xs, ys, strict=True)]
 
     return combine
+    # END TASK 0.3
 
 
 def reduce(
@@ -262,6 +302,7 @@ def reduce(
         >>> reduce(add, 0.0)([1.0, 2.0, 3.0])
         6.0
     """
+    # BEGIN TASK 0.3
 
     def fold(ls: Iterable[float]) -> float:
         acc = start
@@ -270,23 +311,32 @@ def reduce(
         return acc
 
     return fold
+    # END TASK 0.3
 
 
 def negList(ls: Iterable[float]) -> list[float]:  # noqa: N802 - the course's name
     """Negate every element of ``ls`` (built with :func:`map`)."""
+    # BEGIN TASK 0.3
     return map(neg)(ls)
+    # END TASK 0.3
 
 
 def addLists(ls1: Iterable[float], ls2: Iterable[float]) -> list[float]:  # noqa: N802
     """Add two lists element by element (built with :func:`zipWith`)."""
+    # BEGIN TASK 0.3
     return zipWith(add)(ls1, ls2)
+    # END TASK 0.3
 
 
 def sum(ls: Iterable[float]) -> float:  # noqa: A001 - the course's name
     """Sum a list (built with :func:`reduce`); the sum of an empty list is 0.0."""
+    # BEGIN TASK 0.3
     return reduce(add, 0.0)(ls)
+    # END TASK 0.3
 
 
 def prod(ls: Iterable[float]) -> float:
     """Multiply the elements of a list (built with :func:`reduce`); the empty product is 1.0."""
+    # BEGIN TASK 0.3
     return reduce(mul, 1.0)(ls)
+    # END TASK 0.3

@@ -94,6 +94,8 @@ class ScalarFunction:
         for d in result:
             if type(d) is not float:
                 cls._check_derivative(d)
+        if grad_mode.anomaly is not None:
+            grad_mode.anomaly.check_backward(cls, ctx, d_output, result)
         return result
 
     @classmethod
@@ -223,7 +225,7 @@ def _push_tangent(
     for i, v in enumerate(vals):
         if variables >> i & 1:
             t = tangents.get(v.unique_id)
-            if t is not None:
+            if t is not None and not (type(t) is float and t == 0.0):  # 0 * (a nan partial) is 0
                 term = partials[i] * t
                 total = term if total is None else total + term
     if total is not None:
@@ -300,11 +302,15 @@ class Add(ScalarFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Value, b: Value) -> Value:
+        # BEGIN TASK 1.2
         return a + b
+        # END TASK 1.2
 
     @staticmethod
     def backward(ctx: Context, d_output: Value) -> tuple[Value, Value]:
+        # BEGIN TASK 1.4
         return d_output, d_output
+        # END TASK 1.4
 
 
 class Mul(ScalarFunction):
@@ -312,13 +318,17 @@ class Mul(ScalarFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Value, b: Value) -> Value:
+        # BEGIN TASK 1.2
         ctx.save_for_backward(a, b)
         return a * b
+        # END TASK 1.2
 
     @staticmethod
     def backward(ctx: Context, d_output: Value) -> tuple[Value, Value]:
+        # BEGIN TASK 1.4
         a, b = ctx.saved_values
         return d_output * b, d_output * a
+        # END TASK 1.4
 
 
 class Inv(ScalarFunction):
@@ -326,14 +336,18 @@ class Inv(ScalarFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Value) -> Value:
+        # BEGIN TASK 1.2
         out = _unary(Inv, operators.inv, a)
         ctx.save_for_backward(out)
         return out
+        # END TASK 1.2
 
     @staticmethod
     def backward(ctx: Context, d_output: Value) -> Value:
+        # BEGIN TASK 1.4
         (out,) = ctx.saved_values
         return -(d_output * out * out)
+        # END TASK 1.4
 
 
 class Neg(ScalarFunction):
@@ -341,11 +355,15 @@ class Neg(ScalarFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Value) -> Value:
+        # BEGIN TASK 1.2
         return -a
+        # END TASK 1.2
 
     @staticmethod
     def backward(ctx: Context, d_output: Value) -> Value:
+        # BEGIN TASK 1.4
         return -d_output
+        # END TASK 1.4
 
 
 class Log(ScalarFunction):
@@ -353,13 +371,17 @@ class Log(ScalarFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Value) -> Value:
+        # BEGIN TASK 1.2
         ctx.save_for_backward(a)
         return _unary(Log, operators.log, a)
+        # END TASK 1.2
 
     @staticmethod
     def backward(ctx: Context, d_output: Value) -> Value:
+        # BEGIN TASK 1.4
         (a,) = ctx.saved_values
         return d_output * _unary(Inv, operators.inv, a)
+        # END TASK 1.4
 
 
 class Exp(ScalarFunction):
@@ -367,14 +389,18 @@ class Exp(ScalarFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Value) -> Value:
+        # BEGIN TASK 1.2
         out = _unary(Exp, operators.exp, a)
         ctx.save_for_backward(out)
         return out
+        # END TASK 1.2
 
     @staticmethod
     def backward(ctx: Context, d_output: Value) -> Value:
+        # BEGIN TASK 1.4
         (out,) = ctx.saved_values
         return d_output * out
+        # END TASK 1.4
 
 
 class Sigmoid(ScalarFunction):
@@ -382,14 +408,18 @@ class Sigmoid(ScalarFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Value) -> Value:
+        # BEGIN TASK 1.2
         out = _unary(Sigmoid, operators.sigmoid, a)
         ctx.save_for_backward(out)
         return out
+        # END TASK 1.2
 
     @staticmethod
     def backward(ctx: Context, d_output: Value) -> Value:
+        # BEGIN TASK 1.4
         (out,) = ctx.saved_values
         return d_output * out * (1.0 - out)
+        # END TASK 1.4
 
 
 class ReLU(ScalarFunction):
@@ -397,13 +427,17 @@ class ReLU(ScalarFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Value) -> Value:
+        # BEGIN TASK 1.2
         ctx.save_for_backward(a)
         return _unary(ReLU, operators.relu, a)
+        # END TASK 1.2
 
     @staticmethod
     def backward(ctx: Context, d_output: Value) -> Value:
+        # BEGIN TASK 1.4
         (a,) = ctx.saved_values
         return d_output if _innermost(a) > 0.0 else 0.0
+        # END TASK 1.4
 
 
 class LT(ScalarFunction):
@@ -411,11 +445,15 @@ class LT(ScalarFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Value, b: Value) -> Value:
+        # BEGIN TASK 1.2
         return operators.lt(_innermost(a), _innermost(b))
+        # END TASK 1.2
 
     @staticmethod
     def backward(ctx: Context, d_output: Value) -> tuple[Value, Value]:
+        # BEGIN TASK 1.4
         return 0.0, 0.0
+        # END TASK 1.4
 
 
 class EQ(ScalarFunction):
@@ -423,11 +461,15 @@ class EQ(ScalarFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Value, b: Value) -> Value:
+        # BEGIN TASK 1.2
         return operators.eq(_innermost(a), _innermost(b))
+        # END TASK 1.2
 
     @staticmethod
     def backward(ctx: Context, d_output: Value) -> tuple[Value, Value]:
+        # BEGIN TASK 1.4
         return 0.0, 0.0
+        # END TASK 1.4
 
 
 class Pow(ScalarFunction):
@@ -450,7 +492,8 @@ class Pow(ScalarFunction):
     @staticmethod
     def backward(ctx: Context, d_output: Value) -> tuple[Value, Value]:
         a, b, out = ctx.saved_values
-        da = d_output * b * _pow(a, b - 1.0)
+        # b * a^(b-1) is 0 when b is 0, even at a = 0 where a^(b-1) is inf.
+        da = d_output * b * _pow(a, b - 1.0) if _innermost(b) != 0.0 else 0.0
         if not ctx.needs_grad(1):
             return da, 0.0
         base = _innermost(a)

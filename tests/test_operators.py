@@ -293,63 +293,81 @@ def test_relu_back_at_zero_is_zero() -> None:
 @pytest.mark.task0_2
 @given(small_floats)
 def test_sigmoid_lies_between_zero_and_one(x: float) -> None:
+    # BEGIN TASK 0.2
     assert 0.0 <= operators.sigmoid(x) <= 1.0
+    # END TASK 0.2
 
 
 @pytest.mark.task0_2
 @given(small_floats)
 def test_sigmoid_is_symmetric(x: float) -> None:
     """sigmoid(-x) = 1 - sigmoid(x)."""
+    # BEGIN TASK 0.2
     assert_close(operators.sigmoid(-x), 1.0 - operators.sigmoid(x), tol=1e-12)
+    # END TASK 0.2
 
 
 @pytest.mark.task0_2
 @given(small_floats, small_floats)
 def test_sigmoid_is_monotone(x: float, y: float) -> None:
+    # BEGIN TASK 0.2
     assume(x < y)
     assert operators.sigmoid(x) <= operators.sigmoid(y)
+    # END TASK 0.2
 
 
 @pytest.mark.task0_2
 @given(st.floats(min_value=-30.0, max_value=30.0))
 def test_sigmoid_is_strictly_increasing_where_representable(x: float) -> None:
+    # BEGIN TASK 0.2
     assert operators.sigmoid(x) < operators.sigmoid(x + 1.0)
+    # END TASK 0.2
 
 
 @pytest.mark.task0_2
 @given(small_floats, gaps, gaps)
 def test_lt_is_transitive(a: float, gap1: float, gap2: float) -> None:
+    # BEGIN TASK 0.2
     b = a + gap1
     c = b + gap2
     assert operators.lt(a, b) == 1.0
     assert operators.lt(b, c) == 1.0
     assert operators.lt(a, c) == 1.0
+    # END TASK 0.2
 
 
 @pytest.mark.task0_2
 @given(small_floats, small_floats)
 def test_mul_is_symmetric(x: float, y: float) -> None:
+    # BEGIN TASK 0.2
     assert operators.mul(x, y) == operators.mul(y, x)
+    # END TASK 0.2
 
 
 @pytest.mark.task0_2
 @given(small_floats, small_floats, small_floats)
 def test_mul_distributes_over_add(x: float, y: float, z: float) -> None:
+    # BEGIN TASK 0.2
     left = operators.mul(z, operators.add(x, y))
     right = operators.add(operators.mul(z, x), operators.mul(z, y))
     assert_close(left, right)
+    # END TASK 0.2
 
 
 @pytest.mark.task0_2
 @given(small_floats)
 def test_neg_is_an_involution(x: float) -> None:
+    # BEGIN TASK 0.2
     assert operators.neg(operators.neg(x)) == x
+    # END TASK 0.2
 
 
 @pytest.mark.task0_2
 @given(small_floats)
 def test_add_neg_is_zero(x: float) -> None:
+    # BEGIN TASK 0.2
     assert operators.add(x, operators.neg(x)) == 0.0
+    # END TASK 0.2
 
 
 # ## Task 0.3: higher-order functions

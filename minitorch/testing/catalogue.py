@@ -18,14 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
+from .. import operators
 
-from . import operators
-from .functional import jvp, vjp
-from .pytree import flatten, tree_leaves, tree_map
-from .scalar import Scalar
-
-__all__ = ["MathTest", "MathTestVariable", "check_grads"]
+__all__ = ["MathTest", "MathTestVariable"]
 
 Entry = tuple[str, Callable[..., Any]]
 Pair = tuple[str, Callable[..., Any], Callable[..., Any]]
@@ -246,110 +241,3 @@ class MathTestVariable(MathTest):
     def complex(a: Any) -> Any:
         """``log(sigmoid(relu(relu(10 a + 7) * 6 + 5) * 10)) / 50`` with Scalar methods."""
         return (((a * 10 + 7).relu() * 6 + 5).relu() * 10).sigmoid().log() / 50
-
-
-# ## Checking derivatives of any function along random directions
-
-
-def _dot(tree: Any, direction: np.ndarray) -> Any:
-    """``sum_i leaf_i * direction_i`` over the numbers of ``tree`` (Scalars allowed)."""
-    total: Any = 0.0
-    position = 0
-    for leaf in tree_leaves(tree):
-        for x in np.ravel(leaf) if isinstance(leaf, np.ndarray) else [leaf]:
-            total = total + x * float(direction[position])
-            position += 1
-    return total
-
-
-def check_grads(
-    fun: Callable[..., Any],
-    modes: Sequence[str] = ("fwd", "rev"),
-    order: int = 2,
-    atol: float = 1e-5,
-    rtol: float = 1e-5,
-    eps: float = 1e-6,
-    seed: int = 0,
-) -> Callable[..., None]:
-    """Return a checker that compares ``fun``'s derivatives with central differences.
-
-    Along a random input direction ``v`` (and, for reverse mode, a random output direction ``u``)
-    drawn from a generator seeded with ``seed``, forward mode's ``jvp`` and reverse mode's ``vjp``
-    must match ``(f(x + eps v) - f(x - eps v)) / (2 eps)``. With ``order=2`` the same check runs on
-    those directional derivatives themselves, so second derivatives are checked too.
-
-    Raises:
-        AssertionError: naming the mode, the order, the point and both values.
-        ValueError: for an unknown mode or an order below 1.
-
-    Examples:
-        >>> import numpy as np
-        >>> check_grads(lambda x: np.sum(np.tanh(x) * x), order=2)(np.array([0.3, -1.2]))
-    """
-    unknown = [m for m in modes if m not in ("fwd", "rev")]
-    if unknown or not modes:
-        raise ValueError(f"check_grads: modes must be drawn from ('fwd', 'rev'), got {tuple(modes)!r}")
-    if order < 1:
-        raise ValueError(f"check_grads: order must be at least 1, got {order}")
-
-    def checker(*args: Any) -> None:
-        _check_at(fun, args, tuple(modes), order, 1, (atol, rtol, eps), np.random.default_rng(seed))
-
-    return checker
-
-
-def _check_at(
-    fun: Callable[..., Any],
-    args: tuple[Any, ...],
-    modes: tuple[str, ...],
-    order: int,
-    current: int,
-    tolerances: tuple[float, float, float],
-    rng: np.random.Generator,
-) -> None:
-    atol, rtol, eps = tolerances
-    x, unflatten = flatten(args)
-    v = rng.standard_normal(x.size)
-    out_vec, unflatten_out = flatten(_plain(fun(*args)))
-    u = rng.standard_normal(out_vec.size)
-    up = flatten(_plain(fun(*unflatten(x + eps * v))))[0]
-    down = flatten(_plain(fun(*unflatten(x - eps * v))))[0]
-    numeric_vec = (up - down) / (2.0 * eps)
-    for mode in modes:
-        if mode == "fwd":
-
-            def directional(*a: Any) -> Any:
-                return _dot(jvp(fun, a, unflatten(v))[1], u)
-
-        else:
-
-            def directional(*a: Any) -> Any:
-                return _dot(vjp(fun, *a)[1](unflatten_out(u)), v)
-
-        analytic = _innermost_float(directional(*args))
-        numeric = float(np.dot(u, numeric_vec))
-        if not np.isclose(analytic, numeric, atol=atol, rtol=rtol):
-            raise AssertionError(
-                f"check_grads: {mode} mode, order {current}: at the point {args!r} the derivative "
-                f"along a random direction is {analytic!r} by autodiff but {numeric!r} by central "
-                f"differences (eps={eps}, atol={atol}, rtol={rtol})"
-            )
-        if order > 1:
-            _check_at(directional, args, (mode,), order - 1, current + 1, tolerances, rng)
-
-
-def _plain(value: Any) -> Any:
-    """An output with every Scalar replaced by its float value (for central differences)."""
-
-    def to_float(leaf: Any, _: str) -> Any:
-        if isinstance(leaf, np.ndarray) and leaf.dtype == object:
-            return np.array([_innermost_float(x) for x in leaf.ravel()]).reshape(leaf.shape)
-        return _innermost_float(leaf) if isinstance(leaf, Scalar) else leaf
-
-    return tree_map(to_float, value, "output")
-
-
-def _innermost_float(x: Any) -> float:
-    while isinstance(x, Scalar):
-        x = x.data
-    return float(x)
