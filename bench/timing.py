@@ -1,0 +1,123 @@
+"""Timing: one run of a case with the garbage collector on or off, and interleaved repeats.
+
+Every run starts from a collected heap (``gc.collect()`` before the timed region resets the
+collector's generation counts) and the graph is released and collected after it, untimed, so that
+no engine pays for another engine's garbage. With ``gc_off`` the collector is disabled around the
+timed region only (``gc.disable()``, then ``gc.enable()`` and ``gc.collect()`` after).
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .cases import Case, Check
+
+__all__ = ["GC_MODES", "Sample", "Series", "WorkloadRun", "measure", "run_interleaved"]
+
+GC_MODES = ("gc_on", "gc_off")
+"""``gc_on``: the collector runs as it does for any user; ``gc_off``: disabled while timing."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The forward and backward time of one run, in nanoseconds."""
+
+    forward_ns: int
+    backward_ns: int
+
+    @property
+    def total_ns(self) -> int:
+        return self.forward_ns + self.backward_ns
+
+
+def measure(case: Case, gc_off: bool) -> tuple[Sample, Check]:
+    """Run ``case`` once (setup untimed) and time its forward and backward passes."""
+    inputs = case.setup()
+    gc.collect()
+    clock = time.perf_counter_ns
+    if gc_off:
+        gc.disable()
+    try:
+        t0 = clock()
+        state = case.forward(inputs)
+        t1 = clock()
+        check = case.backward(state)
+        t2 = clock()
+    finally:
+        if gc_off:
+            gc.enable()
+    del state, inputs
+    gc.collect()
+    return Sample(t1 - t0, t2 - t1), check
+
+
+@dataclass
+class Series:
+    """The samples of one engine on one workload in one GC mode; entry ``r`` is repeat ``r``."""
+
+    samples: list[Sample] = field(default_factory=list)
+
+    def median_us_per_op(self, ops: int) -> tuple[float, float, float]:
+        """Median forward, backward and total time per operation, in microseconds."""
+        scale = 1e-3 / ops
+        return (
+            statistics.median(s.forward_ns for s in self.samples) * scale,
+            statistics.median(s.backward_ns for s in self.samples) * scale,
+            statistics.median(s.total_ns for s in self.samples) * scale,
+        )
+
+    def ratio_to(self, other: Series) -> float:
+        """The median over repeats of ``total(self) / total(other)`` within the same repeat."""
+        ratios = [
+            a.total_ns / b.total_ns
+            for a, b in zip(self.samples, other.samples, strict=True)
+            if b.total_ns > 0
+        ]
+        return statistics.median(ratios) if ratios else float("nan")
+
+
+@dataclass
+class WorkloadRun:
+    """Everything measured on one workload: warm-up checks and the series per GC mode and engine."""
+
+    ops: int
+    checks: dict[str, Check]
+    series: dict[str, dict[str, Series]]
+
+
+def run_interleaved(
+    cases: dict[str, Case],
+    repeats: int,
+    progress: Callable[[str], None] | None = None,
+) -> WorkloadRun:
+    """Warm every engine up once, then time ``repeats`` rounds of every engine in both GC modes.
+
+    Within a round the engines run one after the other, in an order rotated from round to round
+    (and the two GC modes alternate which goes first), so slow drifts of the machine hit every
+    engine alike and ratios can be taken within a round.
+
+    Raises:
+        ValueError: if the cases disagree on the number of operations.
+    """
+    engines = list(cases)
+    ops = {case.ops for case in cases.values()}
+    if len(ops) != 1:
+        raise ValueError(f"run_interleaved: the engines count different operations: {ops}")
+    # The warm-up runs with the collector off: it is only there to warm caches and allocator
+    # arenas and to record the numbers the engines must agree on, and it is much cheaper so.
+    checks = {engine: measure(cases[engine], gc_off=True)[1] for engine in engines}
+    series = {mode: {engine: Series() for engine in engines} for mode in GC_MODES}
+    for r in range(repeats):
+        modes = GC_MODES if r % 2 == 0 else GC_MODES[::-1]
+        order = engines[r % len(engines) :] + engines[: r % len(engines)]
+        for mode in modes:
+            for engine in order:
+                sample, _ = measure(cases[engine], gc_off=mode == "gc_off")
+                series[mode][engine].samples.append(sample)
+        if progress is not None:
+            progress(f"repeat {r + 1}/{repeats}")
+    return WorkloadRun(ops.pop(), checks, series)
