@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.slow
 def test_bench_quick_run_writes_results(tmp_path: Path) -> None:
+    engines = ["--engines", "minitorch,floats"]
     result = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--engines", "minitorch,floats"]
-        + ["--results", str(tmp_path)],
+        [sys.executable, "-m", "bench", "--quick", *engines, "--results", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
