@@ -33,34 +33,14 @@ class _GradMode:
 
     ``enabled``: ``apply`` records history only while it is true; :class:`no_grad` turns it off.
     ``anomaly``: the recorder of :func:`minitorch.detect_anomaly` while one is active, else ``None``.
-    ``plain``: true when neither applies, so ``apply`` may take its fastest path; it is kept up to
-    date by the setters. All of it is process-wide (not per thread).
+    Both are process-wide (not per thread).
     """
 
-    __slots__ = ("_enabled", "_anomaly", "plain")
+    __slots__ = ("enabled", "anomaly")
 
     def __init__(self) -> None:
-        self._enabled = True
-        self._anomaly: Any = None
-        self.plain = True
-
-    @property
-    def enabled(self) -> bool:
-        return self._enabled
-
-    @enabled.setter
-    def enabled(self, value: bool) -> None:
-        self._enabled = value
-        self.plain = value and self._anomaly is None
-
-    @property
-    def anomaly(self) -> Any:
-        return self._anomaly
-
-    @anomaly.setter
-    def anomaly(self, recorder: Any) -> None:
-        self._anomaly = recorder
-        self.plain = self._enabled and recorder is None
+        self.enabled = True
+        self.anomaly: Any = None
 
 
 grad_mode = _GradMode()

@@ -123,9 +123,9 @@ class ScalarFunction:
             TypeError: if an input is not a Scalar or a real number, or if ``forward`` returns
                 something that is not a number.
         """
-        # The common case, every Scalar at level 0 (no functional-API trace, no no_grad, no anomaly
-        # detection), in one tight loop; everything else goes through _apply_general.
-        if not grad_mode.plain:
+        # The common case, every Scalar at level 0 (no functional-API trace, no anomaly detection),
+        # in one tight loop; everything else goes through _apply_general.
+        if grad_mode.anomaly is not None:
             return cls._apply_general(vals)
         raw: list[Any] = []
         variables = 0  # bit i is set when input i is a variable
@@ -140,7 +140,11 @@ class ScalarFunction:
             else:
                 return cls._apply_general(vals)
             bit <<= 1
-        ctx = Context(False, (), variables)
+        if variables and grad_mode.enabled:
+            ctx = Context(False, (), variables)
+        else:  # nothing to differentiate (constants, or no_grad): compute the value only
+            variables = 0
+            ctx = _VALUE_ONLY
         try:
             c = cls.forward(ctx, *raw)
         except AttributeError as error:
@@ -205,6 +209,11 @@ class ScalarFunction:
         if tangents is not None:
             _push_tangent(cls, ctx, vals, variables, out, tangents)
         return out
+
+
+# The context of every call that records nothing: its save_for_backward is a no-op, so one
+# shared instance serves them all and saves an allocation per operation.
+_VALUE_ONLY = Context(no_grad=True)
 
 
 def _push_tangent(

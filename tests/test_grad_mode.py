@@ -160,11 +160,12 @@ def test_no_grad_decorator_restores_the_mode_on_exception() -> None:
     assert is_grad_enabled()
 
 
-def test_leaving_every_block_restores_the_fast_path() -> None:
-    # apply takes its fastest path only when grad_mode.plain says nothing is switched on.
-    with no_grad(), minitorch.detect_anomaly(), enable_grad():
-        assert not grad_mode.plain
-    assert grad_mode.plain
+def test_leaving_every_block_restores_the_default_mode() -> None:
+    with no_grad(), minitorch.detect_anomaly():
+        assert not grad_mode.enabled
+        assert grad_mode.anomaly is not None
+    assert grad_mode.enabled
+    assert grad_mode.anomaly is None
 
 
 def test_enable_grad_records_inside_no_grad() -> None:
