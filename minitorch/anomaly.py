@@ -1,7 +1,8 @@
 """``detect_anomaly``: stop at the first operation that produces NaN or infinity.
 
 Inside ``with minitorch.detect_anomaly():`` every ``forward`` result and every derivative that a
-``backward`` returns is checked. The first one that is NaN or infinite raises :class:`AnomalyError`
+``backward`` returns is checked. The first forward that turns finite inputs into infinity, or
+inputs without NaN into NaN, and the first NaN or infinite derivative raise :class:`AnomalyError`
 naming the function, its inputs, and the line of your code that created the node (recorded when
 the node was made, so a failure in the backward pass still points at the forward line).
 
@@ -10,11 +11,11 @@ the block the engine takes its usual fast path.
 
 Examples:
     >>> from minitorch import Scalar
-    >>> x = Scalar(-1.0)
+    >>> x = Scalar(float("inf"))
     >>> with detect_anomaly():  # doctest: +IGNORE_EXCEPTION_DETAIL
-    ...     y = (x * 2.0).sqrt()
+    ...     y = x - x
     Traceback (most recent call last):
-    minitorch.anomaly.AnomalyError: Sqrt.forward produced nan ...
+    minitorch.anomaly.AnomalyError: Add.forward produced nan ...
 """
 
 from __future__ import annotations
@@ -54,6 +55,17 @@ def _is_finite(value: Any) -> bool:
     return math.isfinite(_innermost(value))
 
 
+def _introduces_non_finite(inputs: list[Any], output: Any) -> bool:
+    """True when this operation made the NaN or infinity: NaN from inputs without NaN, or infinity
+    from finite inputs. An infinite input passed on (``-x`` of ``inf``) is not a new anomaly."""
+    value = _innermost(output)
+    if math.isnan(value):
+        return not any(math.isnan(_innermost(x)) for x in inputs)
+    if math.isinf(value):
+        return all(_is_finite(x) for x in inputs)
+    return False
+
+
 class _Recorder:
     """Checks each operation and remembers where each node was made, keyed by its Context."""
 
@@ -66,7 +78,7 @@ class _Recorder:
         shown = ", ".join(repr(_innermost(x)) for x in inputs)
         if out._ctx is not None:
             self.nodes[out._ctx] = (site, shown)
-        if not _is_finite(out.data):
+        if _introduces_non_finite(inputs, out.data):
             raise AnomalyError(
                 f"{fn.__name__}.forward produced {_innermost(out.data)!r} from the input(s) ({shown}); "
                 f"the operation is at {site}"

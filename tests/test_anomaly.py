@@ -199,3 +199,12 @@ def test_detect_anomaly_works_with_no_grad(order: str) -> None:
             Scalar(0.0).log()
     assert minitorch.is_grad_enabled()
     assert Scalar(0.0).log().data == -math.inf
+
+
+def test_detect_anomaly_flags_only_the_operation_that_introduces_the_value() -> None:
+    x = Scalar(math.inf)
+    with minitorch.detect_anomaly():
+        negated = -x  # inf in, -inf out: passed on, not introduced
+        assert negated.data == -math.inf
+        with pytest.raises(minitorch.AnomalyError, match=r"Add\.forward produced nan"):
+            x + negated  # inf + -inf: the NaN starts here
