@@ -2,7 +2,7 @@
 
 Each job is a subcommand with its own options: ``minitorch train``, and for teaching
 ``minitorch assign student`` and ``minitorch assign grade`` (their parser lives in
-``minitorch.assign.command``). A new job is a function that adds its parser in
+``minitorch.assign.cli``). A new job is a function that adds its parser in
 :func:`build_parser` and a handler ``(args) -> exit code``.
 
 Exit codes: 0 on success, 1 when the job fails (training diverged, a file could not be written, an
@@ -28,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO
 
-from .assign.command import add_assign_parser
+from .assign.cli import add_assign_parser
 from .datasets import datasets
 from .train import (
     DEFAULT_LR,
