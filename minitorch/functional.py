@@ -116,6 +116,14 @@ def _scalar_output(out: Any, who: str) -> Any:
     )
 
 
+def _backprop_scalar_output(out: Any, level: int, who: str) -> Any:
+    """Check that ``out`` is a scalar and, if it depends on this trace, backpropagate from it."""
+    out = _scalar_output(out, who)
+    if _is_variable(out, level):
+        backpropagate(out, 1.0)
+    return out
+
+
 def _check_argnum(argnum: int, args: tuple[Any, ...], who: str) -> None:
     if not isinstance(argnum, int) or not 0 <= argnum < len(args):
         raise ValueError(
@@ -147,9 +155,7 @@ def value_and_grad(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., tu
         leaves: list[Scalar] = []
         boxed = list(args)
         boxed[argnum] = _box(args[argnum], level, leaves, f"args[{argnum}]")
-        out = _scalar_output(fun(*boxed, **kwargs), "grad")
-        if _is_variable(out, level):
-            backpropagate(out, 1.0)
+        out = _backprop_scalar_output(fun(*boxed, **kwargs), level, "grad")
         return _unbox(out, level), _read_derivatives(args[argnum], leaves)
 
     return value_and_grad_fun
@@ -199,9 +205,7 @@ def multigrad_dict(fun: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
         for name, value in bound.arguments.items():
             leaves[name] = []
             bound.arguments[name] = _box(value, level, leaves[name], name)
-        out = _scalar_output(fun(*bound.args, **bound.kwargs), "multigrad_dict")
-        if _is_variable(out, level):
-            backpropagate(out, 1.0)
+        _backprop_scalar_output(fun(*bound.args, **bound.kwargs), level, "multigrad_dict")
         original = _bind(fun, args, kwargs).arguments
         return {name: _read_derivatives(original[name], leaves[name]) for name in leaves}
 
@@ -233,9 +237,7 @@ def grad_named(fun: Callable[..., Any], argname: str) -> Callable[..., Any]:
         level = new_level()
         leaves: list[Scalar] = []
         bound.arguments[argname] = _box(original, level, leaves, argname)
-        out = _scalar_output(fun(*bound.args, **bound.kwargs), "grad_named")
-        if _is_variable(out, level):
-            backpropagate(out, 1.0)
+        _backprop_scalar_output(fun(*bound.args, **bound.kwargs), level, "grad_named")
         return _read_derivatives(original, leaves)
 
     return grad_named_fun

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..autodiff import Context, topological_sort
-from ..scalar import Scalar
+from ..scalar import Scalar, _innermost
 
 if TYPE_CHECKING:
     from ..scalar_functions import ScalarFunction
@@ -216,8 +216,3 @@ def _is_number(x: Any) -> bool:
 def _is_close(got: Any, expected: float, rtol: float, atol: float) -> bool:
     return _is_number(got) and math.isclose(float(got), expected, rel_tol=rtol, abs_tol=atol)
 
-
-def _innermost(x: Any) -> float:
-    while isinstance(x, Scalar):
-        x = x.data
-    return float(x)

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..functional import jvp, vjp
 from ..pytree import flatten, tree_leaves, tree_map
-from ..scalar import Scalar
+from ..scalar import Scalar, _innermost
 
 __all__ = ["check_grads"]
 
@@ -97,7 +97,7 @@ def _check_at(
             def directional(*a: Any) -> Any:
                 return _dot(vjp(fun, *a)[1](unflatten_out(u)), v)
 
-        analytic = _innermost_float(directional(*args))
+        analytic = _innermost(directional(*args))
         numeric = float(np.dot(u, numeric_vec))
         if not np.isclose(analytic, numeric, atol=atol, rtol=rtol):
             raise AssertionError(
@@ -114,13 +114,8 @@ def _plain(value: Any) -> Any:
 
     def to_float(leaf: Any, _: str) -> Any:
         if isinstance(leaf, np.ndarray) and leaf.dtype == object:
-            return np.array([_innermost_float(x) for x in leaf.ravel()]).reshape(leaf.shape)
-        return _innermost_float(leaf) if isinstance(leaf, Scalar) else leaf
+            return np.array([_innermost(x) for x in leaf.ravel()]).reshape(leaf.shape)
+        return _innermost(leaf) if isinstance(leaf, Scalar) else leaf
 
     return tree_map(to_float, value, "output")
 
-
-def _innermost_float(x: Any) -> float:
-    while isinstance(x, Scalar):
-        x = x.data
-    return float(x)
