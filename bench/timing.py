@@ -110,6 +110,11 @@ def run_interleaved(
     # The warm-up runs with the collector off: it is only there to warm caches and allocator
     # arenas and to record the numbers the engines must agree on, and it is much cheaper so.
     checks = {engine: measure(cases[engine], gc_off=True)[1] for engine in engines}
+    # An engine's first run can import more of its library (PyTorch loads parts of itself lazily):
+    # freeze what the warm-up left, as the suite froze what the imports left, so that no engine's
+    # full collections walk another library's modules.
+    gc.collect()
+    gc.freeze()
     series = {mode: {engine: Series() for engine in engines} for mode in GC_MODES}
     for r in range(repeats):
         modes = GC_MODES if r % 2 == 0 else GC_MODES[::-1]
