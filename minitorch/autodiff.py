@@ -22,7 +22,7 @@ from typing import Any, Protocol, TypeVar
 
 __all__ = [
     "Context", "Variable", "topological_sort", "backpropagate", "central_difference", "no_grad",
-    "enable_grad", "is_grad_enabled",
+    "enable_grad", "is_grad_enabled", "register_specialised_backprop",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -255,11 +255,17 @@ def backpropagate(variable: Variable, deriv: Any) -> None:
     each non-leaf passes its derivative through its function's ``backward`` (``chain_rule``) to its
     inputs; each leaf adds what reached it to its ``derivative``.
 
+    A variable type may register a specialised loop with :func:`register_specialised_backprop`
+    (``Scalar`` does: :mod:`minitorch.scalar_backprop`); it runs first and may decline a graph.
+
     Args:
         variable: the output to start from.
         deriv: the derivative of the final quantity with respect to ``variable``.
     """
     # BEGIN TASK 1.4
+    specialised = _specialised_backprop.get(type(variable))
+    if specialised is not None and specialised(variable, deriv):
+        return
     pending: dict[int, Any] = {variable.unique_id: deriv}
     for node in topological_sort(variable):
         d = pending.pop(node.unique_id)
@@ -273,6 +279,19 @@ def backpropagate(variable: Variable, deriv: Any) -> None:
             previous = pending.get(key)
             pending[key] = d_parent if previous is None else previous + d_parent
     # END TASK 1.4
+
+
+# Backpropagation loops specialised to one variable type, by type (see backpropagate).
+_specialised_backprop: dict[type, Callable[[Any, Any], bool]] = {}
+
+
+def register_specialised_backprop(kind: type, run: Callable[[Any, Any], bool]) -> None:
+    """Let ``backpropagate`` hand graphs whose output is exactly of type ``kind`` to ``run``.
+
+    ``run(variable, deriv)`` must either do what :func:`backpropagate` does and return True, or
+    change nothing and return False, in which case the generic loop runs.
+    """
+    _specialised_backprop[kind] = run
 
 
 def central_difference(

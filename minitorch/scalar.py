@@ -16,7 +16,7 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Union
 
-from .autodiff import Context, backpropagate, central_difference
+from .autodiff import Context, backpropagate, central_difference, register_specialised_backprop
 
 if TYPE_CHECKING:
     from .scalar_functions import ScalarFunction
@@ -308,7 +308,7 @@ class Scalar:
         level = self.level
         found = []  # an explicit loop: measurably faster than a comprehension on this hot path
         for x in inputs:
-            if type(x) is Scalar and x._inputs is not None and x.level == level:
+            if isinstance(x, Scalar) and x._inputs is not None and x.level == level:
                 found.append(x)
         return found
 
@@ -334,7 +334,7 @@ class Scalar:
         level = self.level
         pairs: list[tuple[Scalar, Any]] = []
         for x, d in zip(inputs, derivatives):  # noqa: B905 - lengths checked just above
-            if type(x) is Scalar and x.level == level:
+            if isinstance(x, Scalar) and x.level == level:
                 pairs.append((x, d))
             else:  # a plain number, or a Scalar of an enclosing trace: a constant at this level
                 pairs.append((make_scalar(x, None, None, None, level), d))
@@ -457,3 +457,6 @@ def derivative_check(f: Callable[..., Scalar], *scalars: Scalar, tol: float = 1e
 # Imported last: these modules build Scalars, and Scalar's operators call into them.
 from . import scalar_functions as _fn  # noqa: E402
 from . import scalar_numpy as _numpy  # noqa: E402
+from .scalar_backprop import backpropagate_scalars  # noqa: E402
+
+register_specialised_backprop(Scalar, backpropagate_scalars)

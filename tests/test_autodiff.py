@@ -9,6 +9,7 @@ import random
 from typing import Any
 
 import pytest
+from engines import ENGINES, engine
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import assert_close, small_floats, small_positive_floats
@@ -342,11 +343,13 @@ def test_topological_sort_of_random_graph_is_topological(graph: Any) -> None:
 
 
 @pytest.mark.task1_4
+@pytest.mark.parametrize("loop", ENGINES)
 @given(random_graphs())
-def test_backprop_of_random_graph_matches_central_difference(graph: Any) -> None:
+def test_backprop_of_random_graph_matches_central_difference(loop: str, graph: Any) -> None:
     values, program = graph
     leaves = [Scalar(v) for v in values]
-    _run(program, leaves).backward()
+    with engine(loop):
+        _run(program, leaves).backward()
     for i, leaf in enumerate(leaves):
         expected = central_difference(lambda *xs: _run(program, list(xs)), *values, arg=i)
         got = 0.0 if leaf.derivative is None else leaf.derivative  # None: leaf not used
@@ -381,18 +384,22 @@ def test_backprop_leaf_used_twice_gets_both_paths() -> None:
 
 
 @pytest.mark.task1_4
-def test_backprop_diamond_sums_both_branches() -> None:
+@pytest.mark.parametrize("loop", ENGINES)
+def test_backprop_diamond_sums_both_branches(loop: str) -> None:
     var0, var4 = _diamond()
-    var4.backward(d_output=5)
+    with engine(loop):
+        var4.backward(d_output=5)
     assert var0.derivative == 10
 
 
 @pytest.mark.task1_4
-def test_backprop_with_constants_mixed_in() -> None:
+@pytest.mark.parametrize("loop", ENGINES)
+def test_backprop_with_constants_mixed_in(loop: str) -> None:
     x = Scalar(3.0)
     constant = Scalar(2.0, None)
     out = Function2.apply(x, constant) + Function2.apply(4.0, x)  # (2x + x) + (4x + 4)
-    out.backward()
+    with engine(loop):
+        out.backward()
     assert x.derivative == 7.0
     assert constant.derivative is None
 
@@ -406,14 +413,16 @@ def test_backprop_cube_by_repeated_multiplication(x: float) -> None:
 
 
 @pytest.mark.task1_4
+@pytest.mark.parametrize("loop", ENGINES)
 @given(st.lists(small_floats, min_size=1, max_size=20))
-def test_backprop_same_leaf_summed_many_times(values: list[float]) -> None:
+def test_backprop_same_leaf_summed_many_times(loop: str, values: list[float]) -> None:
     """x * v0 + x * v1 + ... has derivative v0 + v1 + ... with respect to x."""
     x = Scalar(1.5)
     total: Any = 0.0
     for v in values:
         total = total + x * v
-    total.backward()
+    with engine(loop):
+        total.backward()
     assert_close(x.derivative, math.fsum(values))
 
 
@@ -425,7 +434,8 @@ def test_backpropagate_function_accumulates_into_leaves() -> None:
 
 
 @pytest.mark.task1_4
-def test_backprop_visits_each_node_once() -> None:
+@pytest.mark.parametrize("loop", ENGINES)
+def test_backprop_visits_each_node_once(loop: str) -> None:
     """A node reached along two paths must call backward once, with the summed derivative."""
     calls: list[float] = []
 
@@ -441,12 +451,15 @@ def test_backprop_visits_each_node_once() -> None:
 
     x = Scalar(1.0)
     shared = Spy.apply(x)
-    (shared + shared * 3.0).backward()
+    with engine(loop):
+        (shared + shared * 3.0).backward()
     assert calls == [4.0]
 
 
 @pytest.mark.task1_4
-def test_backprop_leaf_backward_gives_one() -> None:
+@pytest.mark.parametrize("loop", ENGINES)
+def test_backprop_leaf_backward_gives_one(loop: str) -> None:
     x = Scalar(random.Random(0).random())
-    x.backward()
+    with engine(loop):
+        x.backward()
     assert x.derivative == 1.0

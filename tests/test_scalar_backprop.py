@@ -1,0 +1,239 @@
+"""The loop specialised to Scalars gives what the generic loop gives, and hands back what it can't do.
+
+``Scalar.backward`` and ``backpropagate`` run :mod:`minitorch.scalar_backprop` on graphs of plain
+Scalars. Each test here compares it with the generic loop of ``backpropagate`` (see
+``tests/engines.py``) or checks that a graph it must not handle still gets the generic loop's result.
+"""
+
+import math
+import random
+from typing import Any
+
+import pytest
+from engines import engine
+from hypothesis import given
+from hypothesis import strategies as st
+
+from minitorch import Context, Scalar, ScalarFunction, ScalarHistory, backpropagate
+from minitorch.testing.strategies import expressions_with_points
+
+pytestmark = pytest.mark.task1_4
+
+
+def _derivatives(leaves: list[Scalar]) -> list[Any]:
+    return [leaf.derivative for leaf in leaves]
+
+
+def _both_loops(build: Any, n_leaves: int, values: list[float], d_output: float = 1.0) -> list[list[Any]]:
+    """The leaves' derivatives after ``build(leaves).backward(d_output)`` under each loop."""
+    results = []
+    for loop in ("scalar", "generic"):
+        leaves = [Scalar(v) for v in values[:n_leaves]]
+        out = build(leaves)
+        with engine(loop):
+            out.backward(d_output)
+        results.append(_derivatives(leaves))
+    return results
+
+
+def _assert_same(fast: list[Any], generic: list[Any]) -> None:
+    """Equal up to the order in which three or more incoming derivatives were added."""
+    assert len(fast) == len(generic)
+    for i, (a, b) in enumerate(zip(fast, generic, strict=True)):
+        if a is None or b is None:
+            assert a is b, f"leaf {i}: {a!r} by the Scalar loop, {b!r} by the generic loop"
+        else:
+            assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12), f"leaf {i}: {a!r} != {b!r}"
+
+
+@given(expressions_with_points(max_steps=8), st.floats(min_value=-3.0, max_value=3.0))
+def test_random_expressions_give_the_generic_loops_derivatives(case: Any, d_output: float) -> None:
+    expression, point = case
+    fast, generic = _both_loops(lambda xs: expression(*xs), expression.arity, list(point), d_output)
+    _assert_same(fast, generic)
+
+
+@st.composite
+def dags(draw: st.DrawFn) -> tuple[list[float], list[tuple[int, int, int, float]]]:
+    """A random DAG like the benchmark's (c): each node combines two earlier ones and a constant."""
+    leaves = draw(st.lists(st.floats(min_value=-1.0, max_value=1.0), min_size=1, max_size=5))
+    nodes = []
+    for i in range(draw(st.integers(min_value=1, max_value=40))):
+        available = len(leaves) + i
+        kind = draw(st.integers(min_value=0, max_value=2))
+        a = draw(st.integers(min_value=0, max_value=available - 1))
+        b = draw(st.integers(min_value=0, max_value=available - 1))
+        nodes.append((kind, a, b, draw(st.floats(min_value=-1.0, max_value=1.0))))
+    return leaves, nodes
+
+
+def _run_dag(nodes: list[tuple[int, int, int, float]], leaves: list[Scalar]) -> Scalar:
+    values: list[Any] = list(leaves)
+    for kind, a, b, c in nodes:
+        if kind == 0:
+            values.append(values[a] * values[b] + c)
+        elif kind == 1:
+            values.append((values[a] + values[b]) * c)
+        else:
+            values.append((values[a] * c).sigmoid() - values[b])
+    out = values[-1]
+    return out if isinstance(out, Scalar) else Scalar(out)
+
+
+@given(dags())
+def test_random_dags_with_shared_nodes_give_the_generic_loops_derivatives(dag: Any) -> None:
+    values, nodes = dag
+    fast, generic = _both_loops(lambda xs: _run_dag(nodes, xs), len(values), values)
+    _assert_same(fast, generic)
+
+
+@given(dags())
+def test_inner_nodes_hold_no_derivative_afterwards(dag: Any) -> None:
+    values, nodes = dag
+    leaves = [Scalar(v) for v in values]
+    out = _run_dag(nodes, leaves)
+    out.backward()
+    inner = [n for n in _all_nodes(out) if not n.is_leaf()]
+    assert all(n.derivative is None for n in inner)
+
+
+def _all_nodes(out: Scalar) -> list[Scalar]:
+    seen: dict[int, Scalar] = {}
+    stack = [out]
+    while stack:
+        node = stack.pop()
+        if node.unique_id not in seen:
+            seen[node.unique_id] = node
+            stack.extend(node.parents)
+    return list(seen.values())
+
+
+def test_second_backward_adds_again() -> None:
+    x = Scalar(1.5)
+    y = x * x + x.sin()
+    y.backward()
+    first = x.derivative
+    y.backward()
+    assert x.derivative == first + first
+
+
+def test_leaf_output_and_constant_output() -> None:
+    x = Scalar(2.0)
+    backpropagate(x, 3.0)
+    backpropagate(x, 3.0)
+    assert x.derivative == 6.0
+    constant = Scalar(1.0, None)
+    backpropagate(constant, 1.0)  # nothing to differentiate, as in the generic loop
+    assert constant.derivative is None
+
+
+def test_constant_scalar_inputs_get_no_derivative() -> None:
+    x, c = Scalar(2.0), Scalar(5.0, None)
+    (x * c + c).backward()
+    assert (x.derivative, c.derivative) == (5.0, None)
+
+
+class Traced(Scalar):
+    """A Scalar subclass that records calls to ``chain_rule``: the protocol must be honoured."""
+
+    calls = 0
+
+    def chain_rule(self, d_output: Any) -> Any:
+        Traced.calls += 1
+        return super().chain_rule(d_output)
+
+
+def test_a_scalar_subclass_in_the_graph_gets_its_own_chain_rule() -> None:
+    x = Scalar(2.0)
+    inner = x * x
+    traced = Traced(0.0)
+    traced.data, traced.history = inner.data, inner.history  # a computed node of the subclass
+    Traced.calls = 0
+    (traced * 3.0).backward()
+    assert Traced.calls == 1
+    assert x.derivative == 12.0
+
+
+class Double(ScalarFunction):
+    """f(a) = 2a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        return 2.0 * a
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        return 2.0 * d_output
+
+
+def test_hand_built_history_with_a_newer_input_is_still_right() -> None:
+    """An input made after its output breaks the id order; the generic loop takes the graph."""
+    x = Scalar(1.0)
+    out = Scalar(0.0, ScalarHistory(Double, Context(), []))  # made first, inputs filled in later
+    middle = Double.apply(x)
+    out.history = ScalarHistory(Double, Context(), [middle])
+    out.backward()
+    assert x.derivative == 4.0
+
+
+def test_a_derivative_set_on_an_inner_node_is_left_alone() -> None:
+    x = Scalar(1.0)
+    middle = x * 3.0
+    middle.derivative = 100.0  # set by hand; backpropagation must neither use nor clear it
+    (middle * 2.0).backward()
+    assert (x.derivative, middle.derivative) == (6.0, 100.0)
+
+
+class Broken(ScalarFunction):
+    """A backward that raises, to interrupt backpropagation half-way."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        return a
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        raise ZeroDivisionError("broken backward")
+
+
+def test_an_error_half_way_leaves_no_derivative_on_inner_nodes() -> None:
+    x = Scalar(1.0)
+    first = x * 2.0
+    second = Broken.apply(first) * 3.0
+    with pytest.raises(ZeroDivisionError, match="broken backward"):
+        second.backward()
+    assert all(n.derivative is None for n in _all_nodes(second) if not n.is_leaf())
+
+
+class TwoForOne(ScalarFunction):
+    """A backward returning two derivatives for one input."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        return a
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+        return d_output, d_output
+
+
+@pytest.mark.parametrize("loop", ["scalar", "generic"])
+def test_wrong_number_of_derivatives_names_the_function(loop: str) -> None:
+    y = TwoForOne.apply(Scalar(1.0)) * 2.0
+    expected = r"TwoForOne.backward returned 2 derivative\(s\) for 1 input"
+    with engine(loop), pytest.raises(ValueError, match=expected):
+        y.backward()
+
+
+def test_long_shared_chain_matches_the_generic_loop() -> None:
+    rng = random.Random(0)
+    values = [rng.uniform(-1.0, 1.0) for _ in range(3)]
+
+    def build(xs: list[Scalar]) -> Scalar:
+        y: Any = xs[0]
+        for i in range(3000):
+            y = (y * xs[1] + xs[2] * (i % 7)).tanh() + y * 0.5
+        return y
+
+    fast, generic = _both_loops(build, 3, values)
+    _assert_same(fast, generic)
