@@ -35,7 +35,7 @@ import numpy as np
 
 from . import operators, trace
 from .autodiff import Context, grad_mode
-from .scalar import Scalar, ScalarLike, _innermost, make_scalar
+from .scalar import Scalar, ScalarLike, _innermost, _unique_ids, make_scalar
 
 # What the built-in formulas compute with: a float at first order, or, inside a nested trace of the
 # functional API, a Scalar of a lower level. Their annotations say ``Value`` where either may appear.
@@ -84,16 +84,19 @@ class ScalarFunction:
     def _backward(cls, ctx: Context, d_output: Any) -> tuple[Any, ...]:
         """Call ``backward`` and always return a tuple, checking that each entry is a number."""
         try:
-            result = cls.backward(ctx, d_output)
+            returned = cls.backward(ctx, d_output)
         except TypeError as error:
             if any(isinstance(v, Scalar) for v in (d_output, *ctx.saved_values)):
                 raise _not_nestable(cls, "backward", error) from error
             raise
-        if type(result) is not tuple:
-            result = as_derivative_tuple(result)
-        for d in result:
-            if type(d) is not float:
-                cls._check_derivative(d)
+        result: tuple[Any, ...]
+        if type(returned) is float:  # one input: the common unary case, already checked
+            result = (returned,)
+        else:
+            result = returned if type(returned) is tuple else as_derivative_tuple(returned)
+            for d in result:
+                if type(d) is not float:
+                    cls._check_derivative(d)
         if grad_mode.anomaly is not None:
             grad_mode.anomaly.check_backward(cls, ctx, d_output, result)
         return result
@@ -141,7 +144,10 @@ class ScalarFunction:
                 return cls._apply_general(vals)
             bit <<= 1
         if variables and grad_mode.enabled:
-            ctx = Context(False, (), variables)
+            # Context(False, (), variables) without the call to __init__: this is the hot path.
+            ctx = _new_object(Context)
+            ctx.saved_values = ()
+            ctx.variable_inputs = variables
         else:  # nothing to differentiate (constants, or no_grad): compute the value only
             variables = 0
             ctx = _VALUE_ONLY
@@ -151,9 +157,20 @@ class ScalarFunction:
             raise _explain_attribute_error(cls, error) from error
         if type(c) is not float:
             c = _check_forward_result(cls, c, 0)
+        # make_scalar(c, cls, ctx, vals, 0), inlined for the same reason.
+        out = _new_object(Scalar)
+        out.data = c
+        out.derivative = None
+        out.unique_id = _next_id()
+        out.level = 0
+        out._name = None
         if variables:
-            return make_scalar(c, cls, ctx, vals, 0)
-        return make_scalar(c, None, None, None, 0)
+            if not ctx.saved_values:  # nothing saved (Add, Neg, ...): keep a shared Context instead
+                ctx = _SHARED_CONTEXTS.get(variables) or _SharedContext.for_inputs(variables)
+            out._fn, out._ctx, out._inputs = cls, ctx, vals
+        else:
+            out._fn = out._ctx = out._inputs = None
+        return out
 
     @classmethod
     def _apply_general(cls, vals: tuple[Any, ...], prefix: tuple[Any, ...] = ()) -> Scalar:
@@ -211,9 +228,42 @@ class ScalarFunction:
         return out
 
 
+_new_object = object.__new__
+_next_id = _unique_ids.__next__
+
 # The context of every call that records nothing: its save_for_backward is a no-op, so one
 # shared instance serves them all and saves an allocation per operation.
 _VALUE_ONLY = Context(no_grad=True)
+
+
+class _SharedContext(Context):
+    """The Context kept for every recorded call whose ``forward`` saved nothing (``Add``, ``Neg``...).
+
+    Such a Context holds nothing but the mask of variable inputs, so the calls with the same mask
+    share one, read-only: the graph keeps one object fewer per operation, which the garbage
+    collector notices. ``apply`` swaps it in after ``forward`` returns.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, variable_inputs: int) -> None:
+        object.__setattr__(self, "saved_values", ())
+        object.__setattr__(self, "variable_inputs", variable_inputs)
+
+    @staticmethod
+    def for_inputs(variable_inputs: int) -> Context:
+        """The shared Context of ``variable_inputs``, made on first use."""
+        return _SHARED_CONTEXTS.setdefault(variable_inputs, _SharedContext(variable_inputs))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(
+            f"Context.{name} cannot be set after forward: this call's forward saved nothing, so "
+            "its Context is shared with every such call; save what backward needs in forward "
+            "with ctx.save_for_backward(...)"
+        )
+
+
+_SHARED_CONTEXTS: dict[int, Context] = {}
 
 
 def _push_tangent(

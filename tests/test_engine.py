@@ -160,7 +160,7 @@ def test_engine_output_context_freed_when_output_dropped() -> None:
     try:
         x = Scalar(2.0)
         mid = x * 3.0
-        out = mid.exp() + mid
+        out = mid.exp() * mid  # Mul saves its inputs, so its Context is its own (not shared)
         mid_ref = weakref.ref(mid)
         ctx_ref = weakref.ref(out.history.ctx)
         del mid, out
@@ -168,6 +168,19 @@ def test_engine_output_context_freed_when_output_dropped() -> None:
         assert ctx_ref() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.task1_2
+def test_calls_that_save_nothing_share_a_read_only_context() -> None:
+    x, y = Scalar(2.0), Scalar(3.0)
+    first, second, third = x + y, y + x, x + 1.0
+    assert first.history.ctx is second.history.ctx  # same mask of variable inputs
+    assert first.history.ctx is not third.history.ctx  # a different mask
+    assert (x * y).history.ctx is not (y * x).history.ctx  # Mul saves values: a Context per call
+    with pytest.raises(AttributeError, match="shared with every such call"):
+        first.history.ctx.save_for_backward(1.0)
+    assert first.history.ctx.saved_values == ()
+    assert first.history.ctx.needs_grad(0) and not third.history.ctx.needs_grad(1)
 
 
 # ## Identity and conversions
