@@ -126,9 +126,11 @@ class Scalar:
     """
 
     # The history is stored unpacked (function, context, inputs) rather than as a ScalarHistory
-    # object: one object fewer per operation, which the garbage collector and memory notice.
+    # object, and the one or two inputs of a call made by apply sit in two slots rather than in a
+    # tuple: two objects fewer per operation, which the garbage collector and memory notice.
     __slots__ = (
-        "data", "derivative", "unique_id", "level", "_name", "_fn", "_ctx", "_inputs", "__weakref__",
+        "data", "derivative", "unique_id", "level", "_name", "_fn", "_ctx", "_inputs", "_input0",
+        "_input1", "__weakref__",
     )
 
     data: Any  # a float; inside a nested trace of the functional API, a Scalar of a lower level
@@ -138,7 +140,11 @@ class Scalar:
     _name: str | None
     _fn: type[ScalarFunction] | None
     _ctx: Context | None
-    _inputs: Sequence[Any] | None  # None for a constant, () for a leaf
+    # None for a constant, () for a leaf, the inputs in order, or the number 1 or 2: that many
+    # inputs, kept in _input0 and _input1 (see _input_values).
+    _inputs: Sequence[Any] | int | None
+    _input0: Any
+    _input1: Any
 
     def __init__(
         self,
@@ -156,19 +162,29 @@ class Scalar:
     @property
     def history(self) -> ScalarHistory | None:
         """How this value was made (``None`` for a constant), as a :class:`ScalarHistory`."""
-        inputs = self._inputs
-        if inputs is None:
+        if self._inputs is None:
             return None
+        inputs = self._input_values()
         if self._fn is None and self._ctx is None and not inputs:
             return _LEAF_HISTORY
         return ScalarHistory(self._fn, self._ctx, inputs)
 
     @history.setter
     def history(self, back: ScalarHistory | None) -> None:
+        self._input0 = self._input1 = None
         if back is None:
             self._fn, self._ctx, self._inputs = None, None, None
         else:
             self._fn, self._ctx, self._inputs = back.last_fn, back.ctx, back.inputs
+
+    def _input_values(self) -> Sequence[Any]:
+        """The inputs of the function that made this Scalar, in order (empty for a leaf or a constant)."""
+        inputs = self._inputs
+        if inputs is None:
+            return ()
+        if isinstance(inputs, int):
+            return (self._input0,) if inputs == 1 else (self._input0, self._input1)
+        return inputs
 
     # ## Names and display
 
@@ -302,7 +318,7 @@ class Scalar:
     @property
     def parents(self) -> list[Scalar]:
         """The non-constant inputs of the function that made this Scalar."""
-        inputs = self._inputs
+        inputs = self._input_values()
         if not inputs:
             return []
         level = self.level
@@ -322,8 +338,8 @@ class Scalar:
             ValueError: if this Scalar is a leaf or a constant (no function made it).
         """
         # BEGIN TASK 1.3
-        fn, ctx, inputs = self._fn, self._ctx, self._inputs
-        if fn is None or ctx is None or inputs is None:
+        fn, ctx, inputs = self._fn, self._ctx, self._input_values()
+        if fn is None or ctx is None:
             raise ValueError(
                 f"chain_rule: Scalar {self.name} is a leaf or a constant, so no function made it; "
                 "chain_rule only applies to computed values"

@@ -71,6 +71,8 @@ def backpropagate_scalars(variable: Scalar, deriv: Any) -> bool:
             node.derivative = None
             fn: Any = node._fn  # an inner node always has a function, a context and inputs
             inputs: Any = node._inputs
+            if type(inputs) is int:  # one or two inputs, kept in slots (see Scalar)
+                inputs = (node._input0, node._input1) if inputs == 2 else (node._input0,)
             derivatives = fn._backward(node._ctx, d_output)  # what chain_rule calls
             if len(derivatives) != len(inputs):
                 raise _wrong_count(fn, derivatives, inputs)
@@ -102,6 +104,8 @@ def _inner_nodes(variable: Scalar) -> dict[int, Scalar] | None:
         node = stack.pop()
         newest = node.unique_id
         inputs: Any = node._inputs  # an inner node always has inputs
+        if type(inputs) is int:  # one or two inputs, kept in slots (see Scalar)
+            inputs = (node._input0, node._input1) if inputs == 2 else (node._input0,)
         for x in inputs:
             if type(x) is not Scalar:
                 if isinstance(x, Scalar):

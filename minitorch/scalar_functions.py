@@ -167,7 +167,15 @@ class ScalarFunction:
         if variables:
             if not ctx.saved_values:  # nothing saved (Add, Neg, ...): keep a shared Context instead
                 ctx = _SHARED_CONTEXTS.get(variables) or _SharedContext.for_inputs(variables)
-            out._fn, out._ctx, out._inputs = cls, ctx, vals
+            out._fn, out._ctx = cls, ctx
+            if len(vals) == 2:  # the inputs go in two slots: no tuple is kept (see Scalar)
+                out._inputs = 2
+                out._input0, out._input1 = vals
+            elif len(vals) == 1:
+                out._inputs = 1
+                out._input0 = vals[0]
+            else:
+                out._inputs = vals
         else:
             out._fn = out._ctx = out._inputs = None
         return out
