@@ -126,23 +126,36 @@ class ScalarFunction:
             TypeError: if an input is not a Scalar or a real number, or if ``forward`` returns
                 something that is not a number.
         """
-        # The common case, every Scalar at level 0 (no functional-API trace, no anomaly detection),
-        # in one tight loop; everything else goes through _apply_general.
-        if grad_mode.anomaly is not None:
-            return cls._apply_general(vals)
-        raw: list[Any] = []
-        variables = 0  # bit i is set when input i is a variable
-        bit = 1
-        for v in vals:
-            if type(v) is Scalar and not v.level:
-                raw.append(v.data)
-                if v._inputs is not None:
-                    variables |= bit
-            elif type(v) is float:
-                raw.append(v)
+        # The common case in straight-line code: one or two inputs, each a float or a Scalar at
+        # level 0 (no functional-API trace), and no anomaly detection. Everything else, and any
+        # surprise on the way, goes through _apply_general, which handles every case.
+        if len(vals) == 2:
+            a, b = vals
+            if type(a) is Scalar and not a.level:
+                raw_a = a.data
+                variables = 0 if a._inputs is None else 1  # bit i: input i is a variable
+            elif type(a) is float:
+                raw_a, variables = a, 0
             else:
                 return cls._apply_general(vals)
-            bit <<= 1
+            if type(b) is Scalar and not b.level:
+                raw_b = b.data
+                if b._inputs is not None:
+                    variables |= 2
+            elif type(b) is float:
+                raw_b = b
+            else:
+                return cls._apply_general(vals)
+        elif len(vals) == 1:
+            (a,) = vals
+            if type(a) is not Scalar or a.level:
+                return cls._apply_general(vals)
+            raw_a = a.data
+            variables = 0 if a._inputs is None else 1
+        else:
+            return cls._apply_general(vals)
+        if grad_mode.anomaly is not None:
+            return cls._apply_general(vals)
         if variables and grad_mode.enabled:
             # Context(False, (), variables) without the call to __init__: this is the hot path.
             ctx = _new_object(Context)
@@ -152,32 +165,32 @@ class ScalarFunction:
             variables = 0
             ctx = _VALUE_ONLY
         try:
-            c = cls.forward(ctx, *raw)
+            c = cls.forward(ctx, raw_a, raw_b) if len(vals) == 2 else cls.forward(ctx, raw_a)
         except AttributeError as error:
             raise _explain_attribute_error(cls, error) from error
         if type(c) is not float:
             c = _check_forward_result(cls, c, 0)
-        # make_scalar(c, cls, ctx, vals, 0), inlined for the same reason.
+        # make_scalar(c, cls, ctx, vals, 0), inlined for the same reason; the one or two inputs
+        # go in two slots, so that no tuple is kept (see Scalar).
         out = _new_object(Scalar)
         out.data = c
         out.derivative = None
         out.unique_id = _next_id()
         out.level = 0
         out._name = None
-        if variables:
-            if not ctx.saved_values:  # nothing saved (Add, Neg, ...): keep a shared Context instead
-                ctx = _SHARED_CONTEXTS.get(variables) or _SharedContext.for_inputs(variables)
-            out._fn, out._ctx = cls, ctx
-            if len(vals) == 2:  # the inputs go in two slots: no tuple is kept (see Scalar)
-                out._inputs = 2
-                out._input0, out._input1 = vals
-            elif len(vals) == 1:
-                out._inputs = 1
-                out._input0 = vals[0]
-            else:
-                out._inputs = vals
-        else:
+        if not variables:
             out._fn = out._ctx = out._inputs = None
+            return out
+        if not ctx.saved_values:  # nothing saved (Add, Neg, ...): keep a shared Context instead
+            ctx = _SHARED_CONTEXTS.get(variables) or _SharedContext.for_inputs(variables)
+        out._fn = cls
+        out._ctx = ctx
+        out._input0 = a
+        if len(vals) == 2:
+            out._inputs = 2
+            out._input1 = b
+        else:
+            out._inputs = 1
         return out
 
     @classmethod
