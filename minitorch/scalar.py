@@ -27,7 +27,7 @@ ScalarLike = Union[float, int, "Scalar"]
 
 # The one process-wide id counter (owned by this module): every Scalar takes the next integer, so
 # ids are unique for the life of the process and never reused.
-_unique_ids = itertools.count(1)
+_unique_ids: itertools.count[int] = itertools.count(1)
 
 
 class ScalarHistory:

@@ -36,7 +36,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .autodiff import grad_mode
 from .scalar import Scalar, _wrong_count
+from .scalar_functions import as_derivative_tuple, reraise_backward_error
 
 __all__ = ["backpropagate_scalars"]
 
@@ -63,6 +65,10 @@ def backpropagate_scalars(variable: Scalar, deriv: Any) -> bool:
     if inner is None:
         return False
     level = variable.level
+    # chain_rule calls fn._backward: backward plus the checks of what it returns. The loop below
+    # makes the same checks itself (they cost a call per node otherwise), except when anomaly
+    # detection is on, which _backward also serves.
+    checked_by_fn = grad_mode.anomaly is not None
     variable.derivative = deriv
     try:
         for key in sorted(inner, reverse=True):
@@ -70,13 +76,26 @@ def backpropagate_scalars(variable: Scalar, deriv: Any) -> bool:
             d_output = node.derivative
             node.derivative = None
             fn: Any = node._fn  # an inner node always has a function, a context and inputs
+            ctx: Any = node._ctx
+            if checked_by_fn:
+                derivatives = fn._backward(ctx, d_output)
+            else:
+                try:
+                    derivatives = fn.backward(ctx, d_output)
+                except TypeError as error:
+                    reraise_backward_error(fn, ctx, d_output, error)
+                if type(derivatives) is float:  # one input
+                    derivatives = (derivatives,)
+                elif type(derivatives) is not tuple:
+                    derivatives = as_derivative_tuple(derivatives)
             inputs: Any = node._inputs
             if type(inputs) is int:  # one or two inputs, kept in slots (see Scalar)
                 inputs = (node._input0, node._input1) if inputs == 2 else (node._input0,)
-            derivatives = fn._backward(node._ctx, d_output)  # what chain_rule calls
             if len(derivatives) != len(inputs):
                 raise _wrong_count(fn, derivatives, inputs)
             for x, d in zip(inputs, derivatives):  # noqa: B905 - lengths checked just above
+                if type(d) is not float:
+                    fn._check_derivative(d)
                 if type(x) is Scalar and x._inputs is not None and x.level == level:
                     previous = x.derivative
                     x.derivative = d if previous is None else previous + d

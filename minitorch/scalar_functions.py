@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -86,9 +86,7 @@ class ScalarFunction:
         try:
             returned = cls.backward(ctx, d_output)
         except TypeError as error:
-            if any(isinstance(v, Scalar) for v in (d_output, *ctx.saved_values)):
-                raise _not_nestable(cls, "backward", error) from error
-            raise
+            reraise_backward_error(cls, ctx, d_output, error)
         result: tuple[Any, ...]
         if type(returned) is float:  # one input: the common unary case, already checked
             result = (returned,)
@@ -327,6 +325,16 @@ def _missing_method(name: str, method: str) -> Callable[..., Any]:
         )
 
     return missing
+
+
+def reraise_backward_error(
+    fn: type[ScalarFunction], ctx: Context, d_output: Any, error: TypeError
+) -> NoReturn:
+    """Raise the TypeError ``fn.backward`` raised, explained when Scalars of a nested trace met a
+    float-only formula (the functional API differentiating it again)."""
+    if any(isinstance(v, Scalar) for v in (d_output, *ctx.saved_values)):
+        raise _not_nestable(fn, "backward", error) from error
+    raise error
 
 
 def as_derivative_tuple(result: Any) -> tuple[Any, ...]:
