@@ -127,7 +127,7 @@ def _inner_nodes(variable: Scalar) -> dict[int, Scalar] | None:
             inputs = (node._input0, node._input1) if inputs == 2 else (node._input0,)
         for x in inputs:
             if type(x) is not Scalar:
-                if isinstance(x, Scalar):
+                if type(x) is not float and isinstance(x, Scalar):
                     return None  # a subclass may override the protocol: the generic engine
                 continue  # a plain number: a constant
             if x._fn is None or x.level != level:
