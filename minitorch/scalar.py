@@ -207,40 +207,40 @@ class Scalar:
     # ## Arithmetic (each builds one graph node through a ScalarFunction)
 
     def __add__(self, b: ScalarLike) -> Scalar:
-        return _fn.Add.apply(self, b)
+        return _add(self, b)
 
     def __radd__(self, b: ScalarLike) -> Scalar:
-        return _fn.Add.apply(b, self)
+        return _add(b, self)
 
     def __sub__(self, b: ScalarLike) -> Scalar:
-        return _fn.Add.apply(self, -b if type(b) is float else _fn.Neg.apply(b))
+        return _add(self, -b if type(b) is float else _neg(b))
 
     def __rsub__(self, b: ScalarLike) -> Scalar:
-        return _fn.Add.apply(b, _fn.Neg.apply(self))
+        return _add(b, _neg(self))
 
     def __mul__(self, b: ScalarLike) -> Scalar:
-        return _fn.Mul.apply(self, b)
+        return _mul(self, b)
 
     def __rmul__(self, b: ScalarLike) -> Scalar:
-        return _fn.Mul.apply(b, self)
+        return _mul(b, self)
 
     def __truediv__(self, b: ScalarLike) -> Scalar:
-        return _fn.Mul.apply(self, _fn.Inv.apply(b))
+        return _mul(self, _inv(b))
 
     def __rtruediv__(self, b: ScalarLike) -> Scalar:
-        return _fn.Mul.apply(b, _fn.Inv.apply(self))
+        return _mul(b, _inv(self))
 
     def __pow__(self, b: ScalarLike) -> Scalar:
-        return _fn.Pow.apply(self, b)
+        return _pow(self, b)
 
     def __rpow__(self, b: ScalarLike) -> Scalar:
-        return _fn.Pow.apply(b, self)
+        return _pow(b, self)
 
     def __neg__(self) -> Scalar:
-        return _fn.Neg.apply(self)
+        return _neg(self)
 
     def __abs__(self) -> Scalar:
-        return _fn.Abs.apply(self)
+        return _abs(self)
 
     # ## NumPy: ufuncs on Scalars run the differentiable functions (see scalar_numpy.py)
 
@@ -250,19 +250,19 @@ class Scalar:
     # ## Comparisons: graph nodes with value 1.0 or 0.0 and derivative 0, as in the course
 
     def __lt__(self, b: ScalarLike) -> Scalar:
-        return _fn.LT.apply(self, b)
+        return _lt(self, b)
 
     def __gt__(self, b: ScalarLike) -> Scalar:
-        return _fn.LT.apply(b, self)
+        return _lt(b, self)
 
     def __le__(self, b: ScalarLike) -> Scalar:
-        return 1.0 - _fn.LT.apply(b, self)
+        return 1.0 - _lt(b, self)
 
     def __ge__(self, b: ScalarLike) -> Scalar:
-        return 1.0 - _fn.LT.apply(self, b)
+        return 1.0 - _lt(self, b)
 
     def __eq__(self, b: ScalarLike) -> Scalar:  # type: ignore[override]  # course: == is a node
-        return _fn.EQ.apply(self, b)
+        return _eq(self, b)
 
     # Scalars hash by identity, so they can key a dict even though == builds a graph node.
     __hash__ = object.__hash__
@@ -271,39 +271,39 @@ class Scalar:
 
     def log(self) -> Scalar:
         """Natural logarithm."""
-        return _fn.Log.apply(self)
+        return _log(self)
 
     def exp(self) -> Scalar:
         """Exponential."""
-        return _fn.Exp.apply(self)
+        return _exp(self)
 
     def sigmoid(self) -> Scalar:
         """Logistic sigmoid ``1 / (1 + e^-x)``."""
-        return _fn.Sigmoid.apply(self)
+        return _sigmoid(self)
 
     def relu(self) -> Scalar:
         """``max(x, 0)``."""
-        return _fn.ReLU.apply(self)
+        return _relu(self)
 
     def tanh(self) -> Scalar:
         """Hyperbolic tangent."""
-        return _fn.Tanh.apply(self)
+        return _tanh(self)
 
     def sin(self) -> Scalar:
         """Sine."""
-        return _fn.Sin.apply(self)
+        return _sin(self)
 
     def cos(self) -> Scalar:
         """Cosine."""
-        return _fn.Cos.apply(self)
+        return _cos(self)
 
     def sqrt(self) -> Scalar:
         """Square root."""
-        return _fn.Sqrt.apply(self)
+        return _sqrt(self)
 
     def abs(self) -> Scalar:
         """Absolute value."""
-        return _fn.Abs.apply(self)
+        return _abs(self)
 
     # ## The Variable protocol (what the engine uses)
 
@@ -472,6 +472,26 @@ def derivative_check(f: Callable[..., Scalar], *scalars: Scalar, tol: float = 1e
 
 # Imported last: these modules build Scalars, and Scalar's operators call into them.
 from . import scalar_functions as _fn  # noqa: E402
+
+# The operators call ``apply`` bound once here: looking it up on the class (``_fn.Mul.apply``) makes
+# a new bound method at every call, a measurable share of an operation's cost.
+_abs = _fn.Abs.apply
+_add = _fn.Add.apply
+_cos = _fn.Cos.apply
+_eq = _fn.EQ.apply
+_exp = _fn.Exp.apply
+_inv = _fn.Inv.apply
+_lt = _fn.LT.apply
+_log = _fn.Log.apply
+_mul = _fn.Mul.apply
+_neg = _fn.Neg.apply
+_pow = _fn.Pow.apply
+_relu = _fn.ReLU.apply
+_sigmoid = _fn.Sigmoid.apply
+_sin = _fn.Sin.apply
+_sqrt = _fn.Sqrt.apply
+_tanh = _fn.Tanh.apply
+
 from . import scalar_numpy as _numpy  # noqa: E402
 from .scalar_backprop import backpropagate_scalars  # noqa: E402
 

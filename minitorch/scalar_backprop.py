@@ -17,6 +17,10 @@ per node, and ``backpropagate`` hands such graphs to it (it is registered for ``
   (``fn._backward(ctx, d_output)``: the same checks, the same anomaly detection); the derivatives
   go straight to the inputs that are variables, and constants are skipped without being wrapped.
 
+Students: the course does not ask for this module. The skeleton stubs it (it marks task 1.4) so
+that the copy does not hold a finished engine; nothing calls it unless your own ``backpropagate``
+does.
+
 The results are those of the generic engine up to the order in which a node's incoming
 derivatives are added (floating-point addition is not associative, so the last bit can differ
 when three or more paths meet). ``tests/test_scalar_backprop.py`` checks both engines against each

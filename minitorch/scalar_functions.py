@@ -127,7 +127,8 @@ class ScalarFunction:
         # The common case in straight-line code: one or two inputs, each a float or a Scalar at
         # level 0 (no functional-API trace), and no anomaly detection. Everything else, and any
         # surprise on the way, goes through _apply_general, which handles every case.
-        if len(vals) == 2:
+        arity = len(vals)
+        if arity == 2:
             a, b = vals
             if type(a) is Scalar and not a.level:
                 raw_a = a.data
@@ -144,7 +145,7 @@ class ScalarFunction:
                 raw_b = b
             else:
                 return cls._apply_general(vals)
-        elif len(vals) == 1:
+        elif arity == 1:
             (a,) = vals
             if type(a) is not Scalar or a.level:
                 return cls._apply_general(vals)
@@ -163,7 +164,7 @@ class ScalarFunction:
             variables = 0
             ctx = _VALUE_ONLY
         try:
-            c = cls.forward(ctx, raw_a, raw_b) if len(vals) == 2 else cls.forward(ctx, raw_a)
+            c = cls.forward(ctx, raw_a, raw_b) if arity == 2 else cls.forward(ctx, raw_a)
         except AttributeError as error:
             raise _explain_attribute_error(cls, error) from error
         if type(c) is not float:
@@ -183,12 +184,10 @@ class ScalarFunction:
             ctx = _SHARED_CONTEXTS.get(variables) or _SharedContext.for_inputs(variables)
         out._fn = cls
         out._ctx = ctx
+        out._inputs = arity
         out._input0 = a
-        if len(vals) == 2:
-            out._inputs = 2
+        if arity == 2:
             out._input1 = b
-        else:
-            out._inputs = 1
         return out
 
     @classmethod
