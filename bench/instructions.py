@@ -1,0 +1,100 @@
+"""Count the interpreter's instructions per minitorch operation with Valgrind: a noise-free measure.
+
+Wall-clock time on a shared machine moves by 10-20% between runs; the number of machine
+instructions the interpreter executes does not, so it is the measure to compare two versions of
+the engine by. This script runs a workload under ``valgrind --tool=cachegrind`` several times with
+different repeat counts and takes differences, so that start-up and imports cancel out::
+
+    .venv-bench/bin/python -m bench.instructions              # from the repository's root
+    .venv-bench/bin/python -m bench.instructions --work chain
+
+It needs ``valgrind`` on the PATH (``apt-get install valgrind``); ``make bench`` does not run it.
+BLAS threads are pinned to one: an idle OpenBLAS thread spins and would add instructions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+__all__ = ["count", "per_op", "main"]
+
+_CHAIN_STEPS = 10_000
+
+# The child process: build the graph ``reps`` times, optionally backpropagate, keep every graph.
+_CHILD = """
+import gc, sys
+gc.disable()
+work, reps, loop = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+from minitorch import Scalar, autodiff
+if loop == "generic":
+    autodiff._specialised_backprop.clear()
+from bench.plans import make_mlp_plan
+from bench.workloads import minitorch_engine as engine
+plan = make_mlp_plan()
+model = engine.mlp_step(plan).setup()[0]
+kept = []
+for _ in range(reps):
+    if work == "chain":
+        y = Scalar(0.5)
+        for _ in range(STEPS):
+            y = (y * 1.0001 + 0.5).relu()
+    else:
+        y = engine._mlp_loss(model, plan)
+    if loop != "none":
+        y.backward()
+    kept.append(y)
+""".replace("STEPS", str(_CHAIN_STEPS))
+
+
+@functools.cache
+def count(work: str, reps: int, loop: str) -> int:
+    """Instructions of one child process (``loop``: ``none``, ``scalar`` or ``generic``)."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
+    command = [
+        "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+        sys.executable, "-c", _CHILD, work, str(reps), loop,
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if found is None:
+        raise RuntimeError(f"bench.instructions: valgrind printed no instruction count:\n{done.stderr}")
+    return int(found.group(1).replace(",", ""))
+
+
+def per_op(work: str, loop: str) -> tuple[float, float]:
+    """Instructions per operation of the forward pass and of ``loop``'s backward pass."""
+    from .plans import chain_ops, make_mlp_plan
+
+    ops = chain_ops(_CHAIN_STEPS) if work == "chain" else make_mlp_plan().ops
+    one, three = count(work, 1, "none"), count(work, 3, "none")
+    one_back, three_back = count(work, 1, loop), count(work, 3, loop)
+    forward = (three - one) / (2 * ops)
+    backward = (three_back - one_back - (three - one)) / (2 * ops)
+    return forward, backward
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print forward and backward instructions per operation for each workload and loop."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.instructions", description=(__doc__ or "").split("\n")[0]
+    )
+    parser.add_argument("--work", choices=["chain", "mlp"], action="append", help="default: both")
+    args = parser.parse_args(argv)
+    if shutil.which("valgrind") is None:
+        print("bench.instructions: valgrind is not on the PATH (apt-get install valgrind)", file=sys.stderr)
+        return 2
+    for work in args.work or ["chain", "mlp"]:
+        for loop in ("scalar", "generic"):
+            forward, backward = per_op(work, loop)
+            print(f"{work:6s} forward {forward:8,.0f}   {loop:8s} backward {backward:8,.0f}  instructions/op")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
