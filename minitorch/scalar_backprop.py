@@ -13,9 +13,10 @@ per node, and ``backpropagate`` hands such graphs to it (it is registered for ``
 - **No table.** While backpropagation runs, the derivative pending on an inner node is kept in
   that node's own ``derivative`` slot, and set back to ``None`` once the node has passed it on, as
   the generic engine leaves it. Leaves add what reaches them to their ``derivative`` at once.
-- **No pairs.** Each node's function is called exactly as ``chain_rule`` calls it
-  (``fn._backward(ctx, d_output)``: the same checks, the same anomaly detection); the derivatives
-  go straight to the inputs that are variables, and constants are skipped without being wrapped.
+- **No pairs.** Each node's ``backward`` is called directly, and what it returns gets the checks
+  that ``chain_rule`` gets through ``fn._backward`` (which serves every node while anomaly
+  detection is on); the derivatives go straight to the inputs that are variables, and constants
+  are skipped without being wrapped.
 
 Students: the course does not ask for this module. The skeleton stubs it (it marks task 1.4) so
 that the copy does not hold a finished engine; nothing calls it unless your own ``backpropagate``

@@ -273,6 +273,10 @@ class _SharedContext(Context):
         """The shared Context of ``variable_inputs``, made on first use."""
         return _SHARED_CONTEXTS.setdefault(variable_inputs, _SharedContext(variable_inputs))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy, deepcopy and pickle give the shared instance of the same mask, never a new one.
+        return (_SharedContext.for_inputs, (self.variable_inputs,))
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(
             f"Context.{name} cannot be set after forward: this call's forward saved nothing, so "

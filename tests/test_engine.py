@@ -1,7 +1,9 @@
 """Engine guarantees beyond the course: deep graphs, accumulation, memory, identity hashing."""
 
+import copy
 import gc
 import math
+import pickle
 import sys
 import weakref
 
@@ -181,6 +183,17 @@ def test_calls_that_save_nothing_share_a_read_only_context() -> None:
         first.history.ctx.save_for_backward(1.0)
     assert first.history.ctx.saved_values == ()
     assert first.history.ctx.needs_grad(0) and not third.history.ctx.needs_grad(1)
+
+
+@pytest.mark.task1_2
+def test_graphs_with_shared_contexts_copy_and_pickle() -> None:
+    x = Scalar(2.0)
+    y = x + x * 3.0  # Add keeps a shared Context, Mul its own
+    for twin in (copy.deepcopy(y), pickle.loads(pickle.dumps(y))):
+        assert twin.history.ctx is y.history.ctx  # the shared instance, not a copy of it
+        twin.backward()
+        leaf = twin.history.inputs[0]
+        assert leaf.derivative == 4.0 and leaf is not x
 
 
 # ## Identity and conversions
