@@ -126,11 +126,12 @@ class Scalar:
     """
 
     # The history is stored unpacked (function, context, inputs) rather than as a ScalarHistory
-    # object, and the one or two inputs of a call made by apply sit in two slots rather than in a
-    # tuple: two objects fewer per operation, which the garbage collector and memory notice.
+    # object; the one or two inputs of a call made by apply sit in two slots rather than in a
+    # tuple; and such a call keeps the values its forward saved, not its Context (see _context).
+    # Three objects fewer per operation, which the garbage collector and memory notice.
     __slots__ = (
-        "data", "derivative", "unique_id", "level", "_name", "_fn", "_ctx", "_inputs", "_input0",
-        "_input1", "__weakref__",
+        "data", "derivative", "unique_id", "level", "_name", "_fn", "_ctx", "_saved", "_inputs",
+        "_input0", "_input1", "__weakref__",
     )
 
     data: Any  # a float; inside a nested trace of the functional API, a Scalar of a lower level
@@ -140,6 +141,9 @@ class Scalar:
     _name: str | None
     _fn: type[ScalarFunction] | None
     _ctx: Context | None
+    # None: _ctx is the call's own Context. A tuple: the values the call's forward saved, and _ctx
+    # a shared Context that only holds which inputs are variables (see _context).
+    _saved: tuple[Any, ...] | None
     # None for a constant, () for a leaf, the inputs in order, or the number 1 or 2: that many
     # inputs, kept in _input0 and _input1 (see _input_values).
     _inputs: Sequence[Any] | int | None
@@ -167,15 +171,28 @@ class Scalar:
         inputs = self._input_values()
         if self._fn is None and self._ctx is None and not inputs:
             return _LEAF_HISTORY
-        return ScalarHistory(self._fn, self._ctx, inputs)
+        return ScalarHistory(self._fn, self._context(), inputs)
 
     @history.setter
     def history(self, back: ScalarHistory | None) -> None:
-        self._input0 = self._input1 = None
+        self._input0 = self._input1 = self._saved = None
         if back is None:
             self._fn, self._ctx, self._inputs = None, None, None
         else:
             self._fn, self._ctx, self._inputs = back.last_fn, back.ctx, back.inputs
+
+    def _context(self) -> Context | None:
+        """The Context of the call that made this Scalar, as its ``backward`` receives it.
+
+        A call made by ``apply``'s fast path does not keep its Context: it keeps the tuple its
+        ``forward`` saved, and a Context shared by the calls with the same variable inputs. The
+        Context is rebuilt here from both, with the same ``saved_values`` and ``needs_grad``.
+        """
+        saved = self._saved
+        if not saved:  # the call's own Context, or nothing saved: the shared one is the same
+            return self._ctx
+        shared: Any = self._ctx
+        return Context(False, saved, shared.variable_inputs)
 
     def _input_values(self) -> Sequence[Any]:
         """The inputs of the function that made this Scalar, in order (empty for a leaf or a constant)."""
@@ -338,7 +355,7 @@ class Scalar:
             ValueError: if this Scalar is a leaf or a constant (no function made it).
         """
         # BEGIN TASK 1.3
-        fn, ctx, inputs = self._fn, self._ctx, self._input_values()
+        fn, ctx, inputs = self._fn, self._context(), self._input_values()
         if fn is None or ctx is None:
             raise ValueError(
                 f"chain_rule: Scalar {self.name} is a leaf or a constant, so no function made it; "
@@ -419,6 +436,7 @@ def make_scalar(
     s._name = None
     s._fn = fn
     s._ctx = ctx
+    s._saved = None
     s._inputs = inputs
     return s
 

@@ -41,11 +41,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .autodiff import grad_mode
+from .autodiff import Context, grad_mode
 from .scalar import Scalar, _wrong_count
 from .scalar_functions import as_derivative_tuple, reraise_backward_error
 
 __all__ = ["backpropagate_scalars"]
+
+_new_object = object.__new__
 
 
 def backpropagate_scalars(variable: Scalar, deriv: Any) -> bool:
@@ -82,6 +84,12 @@ def backpropagate_scalars(variable: Scalar, deriv: Any) -> bool:
             node.derivative = None
             fn: Any = node._fn  # an inner node always has a function, a context and inputs
             ctx: Any = node._ctx
+            saved = node._saved
+            if saved:  # the call kept what its forward saved: rebuild its Context (Scalar._context)
+                shared = ctx
+                ctx = _new_object(Context)
+                ctx.saved_values = saved
+                ctx.variable_inputs = shared.variable_inputs
             if checked_by_fn:
                 derivatives = fn._backward(ctx, d_output)
             else:

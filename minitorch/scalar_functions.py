@@ -178,12 +178,13 @@ class ScalarFunction:
         out.level = 0
         out._name = None
         if not variables:
-            out._fn = out._ctx = out._inputs = None
+            out._fn = out._ctx = out._inputs = out._saved = None
             return out
-        if not ctx.saved_values:  # nothing saved (Add, Neg, ...): keep a shared Context instead
-            ctx = _SHARED_CONTEXTS.get(variables) or _SharedContext.for_inputs(variables)
+        # Keep what forward saved and a Context shared by the calls with these variable inputs,
+        # not this call's Context: Scalar._context rebuilds it for backward.
+        out._saved = ctx.saved_values
+        out._ctx = _SHARED_CONTEXTS.get(variables) or _SharedContext.for_inputs(variables)
         out._fn = cls
-        out._ctx = ctx
         out._inputs = arity
         out._input0 = a
         if arity == 2:
@@ -255,11 +256,12 @@ _VALUE_ONLY = Context(no_grad=True)
 
 
 class _SharedContext(Context):
-    """The Context kept for every recorded call whose ``forward`` saved nothing (``Add``, ``Neg``...).
+    """The Context a Scalar made by ``apply``'s fast path keeps: only which inputs are variables.
 
-    Such a Context holds nothing but the mask of variable inputs, so the calls with the same mask
-    share one, read-only: the graph keeps one object fewer per operation, which the garbage
-    collector notices. ``apply`` swaps it in after ``forward`` returns.
+    The calls with the same mask of variable inputs share one, read-only; the values a call's
+    ``forward`` saved are kept in the Scalar, and ``Scalar._context`` rebuilds the call's Context
+    from both for ``backward``. The graph keeps one object fewer per operation, which the
+    garbage collector notices.
     """
 
     __slots__ = ()

@@ -158,13 +158,27 @@ def test_engine_graph_freed_when_output_dropped(run_backward: bool) -> None:
 
 
 def test_engine_output_context_freed_when_output_dropped() -> None:
+    """A call's own Context (kept when apply takes its general path, here for a 3-input function)
+    is freed with the graph, without the cycle collector."""
+
+    class Sum3(ScalarFunction):
+        @staticmethod
+        def forward(ctx: Context, a: float, b: float, c: float) -> float:
+            ctx.save_for_backward(a, b, c)
+            return a + b + c
+
+        @staticmethod
+        def backward(ctx: Context, d_output: float) -> tuple[float, float, float]:
+            return d_output, d_output, d_output
+
     gc.disable()
     try:
         x = Scalar(2.0)
         mid = x * 3.0
-        out = mid.exp() * mid  # Mul saves its inputs, so its Context is its own (not shared)
+        out = Sum3.apply(mid, mid.exp(), x)
         mid_ref = weakref.ref(mid)
         ctx_ref = weakref.ref(out.history.ctx)
+        assert ctx_ref() is out.history.ctx  # its own Context, kept in the graph
         del mid, out
         assert mid_ref() is None
         assert ctx_ref() is None
@@ -183,6 +197,10 @@ def test_calls_that_save_nothing_share_a_read_only_context() -> None:
         first.history.ctx.save_for_backward(1.0)
     assert first.history.ctx.saved_values == ()
     assert first.history.ctx.needs_grad(0) and not third.history.ctx.needs_grad(1)
+    product = x * 5.0  # Mul saves its inputs: the Scalar keeps them, and rebuilds the Context
+    ctx = product.history.ctx
+    assert ctx.saved_values == (2.0, 5.0)
+    assert ctx.needs_grad(0) and not ctx.needs_grad(1)
 
 
 @pytest.mark.task1_2
