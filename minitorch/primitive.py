@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 
 from .autodiff import Context
+from .function import ScalarFunction
 from .scalar import Scalar
-from .scalar_functions import ScalarFunction
 
 __all__ = ["primitive", "defvjp", "Primitive"]
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Union
 from .autodiff import Context, backpropagate, central_difference, register_specialised_backprop
 
 if TYPE_CHECKING:
-    from .scalar_functions import ScalarFunction
+    from .function import ScalarFunction
 
 __all__ = ["Scalar", "ScalarHistory", "ScalarLike", "derivative_check"]
 
@@ -36,7 +36,7 @@ class ScalarHistory:
     A leaf (a Scalar the user created) has a history with no function; a constant has no history.
 
     Args:
-        last_fn: the :class:`~minitorch.scalar_functions.ScalarFunction` subclass that made the value.
+        last_fn: the :class:`~minitorch.function.ScalarFunction` subclass that made the value.
         ctx: the :class:`~minitorch.autodiff.Context` its ``forward`` filled.
         inputs: the inputs given to ``apply``, in order (Scalars, or plain numbers for constants).
 

@@ -42,8 +42,8 @@ from __future__ import annotations
 from typing import Any
 
 from .autodiff import Context, grad_mode
+from .function import as_derivative_tuple, reraise_backward_error
 from .scalar import Scalar, _wrong_count
-from .scalar_functions import as_derivative_tuple, reraise_backward_error
 
 __all__ = ["backpropagate_scalars"]
 

@@ -43,7 +43,7 @@ from ..autodiff import Context, topological_sort
 from ..scalar import Scalar, _innermost
 
 if TYPE_CHECKING:
-    from ..scalar_functions import ScalarFunction
+    from ..function import ScalarFunction
 
 __all__ = [
     "WrongDerivative", "numeric_partials", "compare_backward", "find_wrong_backward",
