@@ -9,21 +9,23 @@ partial derivative with respect to each input. ``apply`` unwraps the inputs, giv
 :class:`~minitorch.autodiff.Context` and returns a Scalar that records the call.
 
 Examples:
+    A function of two inputs; ``backward`` returns one derivative per input, in order:
+
     >>> from minitorch import Context, Scalar
-    >>> class Cube(ScalarFunction):
+    >>> class SumOfSquares(ScalarFunction):  # f(a, b) = a^2 + b^2
     ...     @staticmethod
-    ...     def forward(ctx: Context, a: float) -> float:
-    ...         ctx.save_for_backward(a)
-    ...         return a * a * a
+    ...     def forward(ctx: Context, a: float, b: float) -> float:
+    ...         ctx.save_for_backward(a, b)
+    ...         return a * a + b * b
     ...     @staticmethod
-    ...     def backward(ctx: Context, d_output: float) -> float:
-    ...         (a,) = ctx.saved_values
-    ...         return d_output * 3.0 * a * a
-    >>> x = Scalar(2.0)
-    >>> y = Cube.apply(x)
-    >>> y.backward()
-    >>> y.data, x.derivative
-    (8.0, 12.0)
+    ...     def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+    ...         a, b = ctx.saved_values
+    ...         return d_output * 2.0 * a, d_output * 2.0 * b
+    >>> x = Scalar(3.0)
+    >>> out = SumOfSquares.apply(x, 4.0)   # a plain number is a constant input
+    >>> out.backward()
+    >>> out.data, x.derivative
+    (25.0, 6.0)
 """
 
 from __future__ import annotations
