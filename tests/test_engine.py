@@ -192,7 +192,7 @@ def test_calls_that_save_nothing_share_a_read_only_context() -> None:
     first, second, third = x + y, y + x, x + 1.0
     assert first.history.ctx is second.history.ctx  # same mask of variable inputs
     assert first.history.ctx is not third.history.ctx  # a different mask
-    assert (x * y).history.ctx is not (y * x).history.ctx  # Mul saves values: a Context per call
+    assert (x * y).history.ctx is not (y * x).history.ctx  # Mul saves values: rebuilt per read
     with pytest.raises(AttributeError, match="shared with every such call"):
         first.history.ctx.save_for_backward(1.0)
     assert first.history.ctx.saved_values == ()
@@ -206,7 +206,7 @@ def test_calls_that_save_nothing_share_a_read_only_context() -> None:
 @pytest.mark.task1_2
 def test_graphs_with_shared_contexts_copy_and_pickle() -> None:
     x = Scalar(2.0)
-    y = x + x * 3.0  # Add keeps a shared Context, Mul its own
+    y = x + x * 3.0  # Add keeps a shared Context; Mul keeps its saved values
     for twin in (copy.deepcopy(y), pickle.loads(pickle.dumps(y))):
         assert twin.history.ctx is y.history.ctx  # the shared instance, not a copy of it
         twin.backward()
