@@ -59,8 +59,8 @@ def backpropagate_scalars(variable: Scalar, deriv: Any) -> bool:
 
     Returns:
         True when done; False, before changing anything, when the graph needs the generic engine
-        (a Scalar subclass in it, an inner node that already holds a derivative, or an input
-        made after the value computed from it).
+        (a Scalar subclass in it, an inner node that already holds a derivative or has no
+        Context, or an input made after the value computed from it).
     """
     # BEGIN TASK 1.4
     if variable._inputs is None:
@@ -127,7 +127,7 @@ def _inner_nodes(variable: Scalar) -> dict[int, Scalar] | None:
     :func:`backpropagate_scalars`). Only reads the graph.
     """
     # BEGIN TASK 1.4
-    if variable.derivative is not None:
+    if variable.derivative is not None or variable._ctx is None:
         return None
     level = variable.level
     inner = {variable.unique_id: variable}
@@ -151,6 +151,8 @@ def _inner_nodes(variable: Scalar) -> dict[int, Scalar] | None:
             if key not in inner:
                 if x.derivative is not None:
                     return None  # its slot is not free to hold the pending derivative
+                if x._ctx is None:
+                    return None  # a hand-built history without a Context: chain_rule explains it
                 inner[key] = x
                 stack.append(x)
     return inner

@@ -184,6 +184,14 @@ def test_a_derivative_set_on_an_inner_node_is_left_alone() -> None:
     assert (x.derivative, middle.derivative) == (6.0, 100.0)
 
 
+@pytest.mark.parametrize("loop", ["scalar", "generic"])
+def test_a_hand_built_history_without_a_context_is_explained(loop: str) -> None:
+    x = Scalar(1.0)
+    made = Scalar(2.0, ScalarHistory(Double, None, [x]))
+    with engine(loop), pytest.raises(ValueError, match="chain_rule"):
+        (made * 3.0).backward()
+
+
 class Broken(ScalarFunction):
     """A backward that raises, to interrupt backpropagation half-way."""
 
