@@ -176,9 +176,18 @@ class ScalarFunction:
         if not variables:
             out._fn = out._ctx = out._inputs = out._saved = None
             return out
-        # Keep what forward saved and a Context shared by the calls with these variable inputs,
-        # not this call's Context: Scalar._context rebuilds it for backward.
-        out._saved = ctx.saved_values
+        # Keep what forward saved (one or two values in slots, so that no tuple is kept) and a
+        # Context shared by the calls with these variable inputs, not this call's Context:
+        # Scalar._context rebuilds it for backward.
+        saved = ctx.saved_values
+        if len(saved) == 2:
+            out._saved = 2
+            out._saved0, out._saved1 = saved
+        elif len(saved) == 1:
+            out._saved = 1
+            out._saved0 = saved[0]
+        else:
+            out._saved = saved
         out._ctx = _SHARED_CONTEXTS.get(variables) or _SharedContext.for_inputs(variables)
         out._fn = cls
         out._inputs = arity

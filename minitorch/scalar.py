@@ -130,8 +130,8 @@ class Scalar:
     # tuple; and such a call keeps the values its forward saved, not its Context (see _context).
     # Three objects fewer per operation, which the garbage collector and memory notice.
     __slots__ = (
-        "data", "derivative", "unique_id", "level", "_name", "_fn", "_ctx", "_saved", "_inputs",
-        "_input0", "_input1", "__weakref__",
+        "data", "derivative", "unique_id", "level", "_name", "_fn", "_ctx", "_saved", "_saved0",
+        "_saved1", "_inputs", "_input0", "_input1", "__weakref__",
     )
 
     data: Any  # a float; inside a nested trace of the functional API, a Scalar of a lower level
@@ -141,9 +141,12 @@ class Scalar:
     _name: str | None
     _fn: type[ScalarFunction] | None
     _ctx: Context | None
-    # None: _ctx is the call's own Context. A tuple: the values the call's forward saved, and _ctx
-    # a shared Context that only holds which inputs are variables (see _context).
-    _saved: tuple[Any, ...] | None
+    # None: _ctx is the call's own Context. Otherwise _ctx is a shared Context that only holds
+    # which inputs are variables, and _saved the values the call's forward saved: a tuple, or the
+    # number 1 or 2 when that many values are kept in _saved0 and _saved1 (see _context).
+    _saved: tuple[Any, ...] | int | None
+    _saved0: Any
+    _saved1: Any
     # None for a constant, () for a leaf, the inputs in order, or the number 1 or 2: that many
     # inputs, kept in _input0 and _input1 (see _input_values).
     _inputs: Sequence[Any] | int | None
@@ -184,13 +187,15 @@ class Scalar:
     def _context(self) -> Context | None:
         """The Context of the call that made this Scalar, as its ``backward`` receives it.
 
-        A call made by ``apply``'s fast path does not keep its Context: it keeps the tuple its
+        A call made by ``apply``'s fast path does not keep its Context: it keeps the values its
         ``forward`` saved, and a Context shared by the calls with the same variable inputs. The
         Context is rebuilt here from both, with the same ``saved_values`` and ``needs_grad``.
         """
         saved = self._saved
         if not saved:  # the call's own Context, or nothing saved: the shared one is the same
             return self._ctx
+        if isinstance(saved, int):
+            saved = (self._saved0, self._saved1) if saved == 2 else (self._saved0,)
         shared: Any = self._ctx
         return Context(False, saved, shared.variable_inputs)
 

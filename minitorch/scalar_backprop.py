@@ -86,6 +86,8 @@ def backpropagate_scalars(variable: Scalar, deriv: Any) -> bool:
             ctx: Any = node._ctx
             saved = node._saved
             if saved:  # the call kept what its forward saved: rebuild its Context (Scalar._context)
+                if type(saved) is int:  # one or two values, kept in slots
+                    saved = (node._saved0, node._saved1) if saved == 2 else (node._saved0,)
                 shared = ctx
                 ctx = _new_object(Context)
                 ctx.saved_values = saved
