@@ -180,10 +180,11 @@ class ScalarFunction:
         # Context shared by the calls with these variable inputs, not this call's Context:
         # Scalar._context rebuilds it for backward.
         saved = ctx.saved_values
-        if len(saved) == 2:
+        n_saved = len(saved)
+        if n_saved == 2:
             out._saved = 2
             out._saved0, out._saved1 = saved
-        elif len(saved) == 1:
+        elif n_saved == 1:
             out._saved = 1
             out._saved0 = saved[0]
         else:

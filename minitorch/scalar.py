@@ -178,7 +178,8 @@ class Scalar:
 
     @history.setter
     def history(self, back: ScalarHistory | None) -> None:
-        self._input0 = self._input1 = self._saved = None
+        # Nothing of a previous history stays referenced (set by hand after apply made it).
+        self._input0 = self._input1 = self._saved = self._saved0 = self._saved1 = None
         if back is None:
             self._fn, self._ctx, self._inputs = None, None, None
         else:
