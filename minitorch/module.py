@@ -16,34 +16,99 @@ Examples:
 
 from __future__ import annotations
 
-from typing import Any
+import numbers
+from typing import Any, NoReturn
 
-__all__ = ["Module", "Parameter"]
+from .scalar import Scalar
+
+__all__ = ["Module", "Parameter", "TRAINABLE_TYPES", "check_parameter_value", "is_trainable"]
+
+TRAINABLE_TYPES: tuple[type, ...] = (Scalar,)
+"""The value types an optimizer can train (tensors join this tuple when they land)."""
+
+
+def is_trainable(value: object) -> bool:
+    """True if ``value`` is a leaf an optimizer can train: a :class:`~minitorch.scalar.Scalar` you
+    created (not a computed value, not a constant)."""
+    if not isinstance(value, TRAINABLE_TYPES):
+        return False
+    return not isinstance(value, Scalar) or value.is_leaf()
+
+
+def check_parameter_value(value: object, where: str = "Parameter()") -> None:
+    """Decide what a :class:`Parameter` may hold, or raise a TypeError naming ``where``.
+
+    A Parameter holds a trainable leaf (see :data:`TRAINABLE_TYPES`), or, as in the course, a plain
+    real number (kept as given, for tests of module trees; an optimizer cannot train it).
+
+    Raises:
+        TypeError: for anything else (strings, ``None``, lists, booleans, computed Scalars), with
+            what to pass instead.
+
+    Examples:
+        >>> check_parameter_value(Scalar(1.0))
+        >>> check_parameter_value("abc")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: Parameter() expects a Scalar (or a plain number), got str 'abc'; pass ...
+    """
+    if is_trainable(value):
+        return
+    if isinstance(value, Scalar):
+        kind = "a constant" if value.is_constant() else "computed from other Scalars"
+        raise TypeError(
+            f"{where} expects a leaf Scalar, but {value!r} is {kind}, so it would never receive a "
+            f"derivative; pass a fresh leaf: Parameter(Scalar({value.data!r}))"
+        )
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return
+    raise TypeError(
+        f"{where} expects a Scalar (or a plain number), got {type(value).__name__} {value!r}; "
+        "pass Parameter(Scalar(x)) with x a float"
+    )
 
 
 class Parameter:
     """A value a :class:`Module` trains, with an optional name.
 
+    A Parameter is a box, not a number: compute with its value (``self.w.value * x``), never with
+    the box itself (``self.w * x`` raises a TypeError saying so).
+
+    The optimizers update the Scalar a Parameter holds *in place* (as PyTorch does), so a reference
+    you keep to it (``w = Scalar(0.0); p = Parameter(w)``) trains too. :meth:`update` is different: it
+    puts a new value in the box, and a reference to the old value no longer belongs to the Parameter.
+
     Args:
-        x: the value (a Scalar, a float, or later a tensor).
+        x: the value: a leaf Scalar, or a plain number (kept as given; only Scalars can be trained).
         name: a label; when the value has a ``name`` attribute it is given this label too.
 
+    Raises:
+        TypeError: if ``x`` is not a Scalar or a real number (see :func:`check_parameter_value`).
+
     Examples:
-        >>> p = Parameter(3.0, name="bias")
-        >>> p.update(2.5)
+        >>> p = Parameter(Scalar(3.0), name="bias")
         >>> p.value
-        2.5
+        Scalar(3.0, name='bias')
+        >>> p
+        Parameter(Scalar(3.0, name='bias'), name='bias')
     """
 
     __slots__ = ("value", "name")
 
-    def __init__(self, x: Any = None, name: str | None = None) -> None:
+    def __init__(self, x: Any, name: str | None = None) -> None:
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Parameter(): name must be a string or None, got {type(name).__name__} {name!r}")
         self.name = name
         self.value: Any = None
         self.update(x)
 
     def update(self, x: Any) -> None:
-        """Replace the value (optimizers call this after each step)."""
+        """Put a new value in the box (a reference to the old value no longer trains with it).
+
+        Raises:
+            TypeError: if ``x`` is not a Scalar or a real number (see :func:`check_parameter_value`).
+        """
+        check_parameter_value(x, "Parameter.update()" if self.value is not None else "Parameter()")
         self.value = x
         if hasattr(x, "requires_grad_"):
             x.requires_grad_(True)
@@ -51,10 +116,67 @@ class Parameter:
             x.name = self.name
 
     def __repr__(self) -> str:
-        return repr(self.value)
+        label = "" if self.name is None else f", name={self.name!r}"
+        return f"Parameter({self.value!r}{label})"
 
     def __str__(self) -> str:
-        return str(self.value)
+        return repr(self)
+
+    def _no_arithmetic(self, operator: str, *_: Any) -> NoReturn:
+        """Raise the TypeError that tells a student to compute with ``.value``."""
+        label = "" if self.name is None else f" {self.name!r}"
+        raise TypeError(
+            f"unsupported operand for {operator}: Parameter{label} is a box around a value; "
+            f"compute with its value instead (self.w.value {operator} x, not self.w {operator} x)"
+        )
+
+    def __add__(self, other: Any) -> NoReturn:
+        self._no_arithmetic("+")
+
+    def __sub__(self, other: Any) -> NoReturn:
+        self._no_arithmetic("-")
+
+    def __mul__(self, other: Any) -> NoReturn:
+        self._no_arithmetic("*")
+
+    def __truediv__(self, other: Any) -> NoReturn:
+        self._no_arithmetic("/")
+
+    def __pow__(self, other: Any) -> NoReturn:
+        self._no_arithmetic("**")
+
+    def __matmul__(self, other: Any) -> NoReturn:
+        self._no_arithmetic("@")
+
+    def __lt__(self, other: Any) -> NoReturn:
+        self._no_arithmetic("<")
+
+    def __le__(self, other: Any) -> NoReturn:
+        self._no_arithmetic("<=")
+
+    def __gt__(self, other: Any) -> NoReturn:
+        self._no_arithmetic(">")
+
+    def __ge__(self, other: Any) -> NoReturn:
+        self._no_arithmetic(">=")
+
+    def __neg__(self) -> NoReturn:
+        self._no_arithmetic("-")
+
+    def __abs__(self) -> NoReturn:
+        self._no_arithmetic("abs()")
+
+    def __float__(self) -> NoReturn:
+        self._no_arithmetic("float()")
+
+    __radd__ = __add__
+    __rsub__ = __sub__
+    __rmul__ = __mul__
+    __rtruediv__ = __truediv__
+    __rpow__ = __pow__
+    __rmatmul__ = __matmul__
+    # NumPy: np.exp(parameter) and np.float64(1.0) * parameter get the same message.
+    __array_ufunc__ = None
 
 
 class Module:
@@ -89,7 +211,8 @@ class Module:
     def modules(self) -> list[Module]:
         """The direct child modules (the course's name; PyTorch calls this ``children``)."""
         # BEGIN TASK 0.4
-        return list(self._registry("_modules").values())
+        # A child registered under two names is listed once.
+        return list({id(m): m for m in self._registry("_modules").values()}.values())
         # END TASK 0.4
 
     def children(self) -> list[Module]:
@@ -112,21 +235,48 @@ class Module:
 
     def _set_training(self, mode: bool) -> None:
         # BEGIN TASK 0.4
-        # Module trees are shallow, so recursion is the clear choice here.
-        self.__dict__["training"] = mode
-        for child in self.modules():
-            child._set_training(mode)
+        for _, module in self.named_modules():
+            module.__dict__["training"] = mode
+        # END TASK 0.4
+
+    def named_modules(self) -> list[tuple[str, Module]]:
+        """This module (named ``""``) and every descendant with its dotted name, each module once.
+
+        The walk is depth first, a module before its children, children in registration order. A
+        module reachable along two paths (shared, or in a cycle such as ``a.child = b;
+        b.parent = a``) is listed once, under the first name found.
+        """
+        # BEGIN TASK 0.4
+        found: list[tuple[str, Module]] = []
+        visited: set[int] = set()
+        stack: list[tuple[str, Module]] = [("", self)]
+        while stack:  # an explicit stack and a visited set: a cycle cannot loop forever
+            name, module = stack.pop()
+            if id(module) in visited:
+                continue
+            visited.add(id(module))
+            found.append((name, module))
+            children = list(module._registry("_modules").items())
+            for child_name, child in reversed(children):  # reversed: popped in order
+                stack.append((f"{name}.{child_name}" if name else child_name, child))
+        return found
         # END TASK 0.4
 
     def named_parameters(self) -> list[tuple[str, Parameter]]:
         """Every parameter of this module and its descendants, with dotted names like ``"b.c.p3"``.
 
-        This module's own parameters come first, then each child's in registration order.
+        This module's own parameters come first, then each child's in registration order. A
+        Parameter reachable under two names is listed once, under the first (as in PyTorch), so an
+        optimizer updates it once.
         """
         # BEGIN TASK 0.4
-        named = list(self._registry("_parameters").items())
-        for child_name, child in self._registry("_modules").items():
-            named.extend((f"{child_name}.{name}", p) for name, p in child.named_parameters())
+        named: list[tuple[str, Parameter]] = []
+        seen: set[int] = set()
+        for prefix, module in self.named_modules():
+            for name, p in module._registry("_parameters").items():
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    named.append((f"{prefix}.{name}" if prefix else name, p))
         return named
         # END TASK 0.4
 
@@ -171,10 +321,27 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __repr__(self) -> str:
-        lines = [f"{type(self).__name__}("]
-        for name, child in self._registry("_modules").items():
-            child_repr = repr(child).replace("\n", "\n  ")
-            lines.append(f"  ({name}): {child_repr}")
-        if len(lines) == 1:
-            return f"{type(self).__name__}()"
-        return "\n".join([*lines, ")"])
+        # Built without recursion: a module already shown (shared, or a cycle) is shown by name.
+        lines: list[str] = []
+        shown: set[int] = set()
+        stack: list[tuple[int, str, Module | None]] = [(0, "", self)]
+        while stack:
+            depth, label, module = stack.pop()
+            indent = "  " * depth
+            if module is None:  # the closing bracket of a module with children
+                lines.append(f"{indent})")
+                continue
+            title = f"{indent}{label}{type(module).__name__}"
+            children = list(module._registry("_modules").items())
+            if id(module) in shown:
+                lines.append(f"{title}(...)  # shown above")
+                continue
+            shown.add(id(module))
+            if not children:
+                lines.append(f"{title}()")
+                continue
+            lines.append(f"{title}(")
+            stack.append((depth, "", None))
+            for name, child in reversed(children):
+                stack.append((depth + 1, f"({name}): ", child))
+        return "\n".join(lines)

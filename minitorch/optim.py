@@ -1,5 +1,11 @@
 """Optimizers: ``SGD`` (the course's) and ``Adam``, for parameters whose values are Scalars.
 
+Arguments are checked when the optimizer is made, as PyTorch does: a bad learning rate fails at
+``SGD(...)``, not later inside ``step()``. A Parameter listed twice is trained once. The state that
+steps build up (Adam's moments and step count) is saved by :meth:`Optimizer.state_dict` and
+restored by :meth:`Optimizer.load_state_dict`, keyed by each parameter's position in the list, so
+it survives ``copy.deepcopy`` and ``pickle`` of a model with its optimizer.
+
 Examples:
     >>> from minitorch import Parameter, Scalar
     >>> p = Parameter(Scalar(3.0))
@@ -15,67 +21,206 @@ Examples:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import numbers
+from collections.abc import Iterable
+from typing import Any
 
-from .module import Parameter
-from .scalar import Scalar, _innermost
+from .module import Module, Parameter, is_trainable
+from .scalar import Scalar
 
-__all__ = ["Optimizer", "SGD", "Adam"]
+__all__ = ["Optimizer", "SGD", "Adam", "check_real"]
+
+
+def check_real(value: object, where: str, *, low: float = -math.inf, high: float = math.inf,
+               low_open: bool = False, high_open: bool = False) -> float:
+    """Return ``value`` as a float if it is a finite real number in the interval, else raise.
+
+    Args:
+        value: the argument to check (booleans, strings and NaN are refused).
+        where: ``"Class(argument)"``, used in the message.
+        low, high: the bounds; ``low_open``/``high_open`` exclude them.
+
+    Raises:
+        TypeError: if ``value`` is not a real number (or is a bool).
+        ValueError: if it is NaN, infinite or outside the interval.
+
+    Examples:
+        >>> check_real(0.1, "SGD(lr)", low=0.0)
+        0.1
+        >>> check_real("0.1", "SGD(lr)", low=0.0)
+        Traceback (most recent call last):
+        ...
+        TypeError: SGD(lr) expects a real number, got str '0.1'; pass a float such as 0.1
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{where} expects a real number, got {type(value).__name__} {value!r}; "
+            "pass a float such as 0.1"
+        )
+    number = float(value)
+    too_low = number <= low if low_open else number < low
+    too_high = number >= high if high_open else number > high
+    if not math.isfinite(number) or too_low or too_high:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        raise ValueError(
+            f"{where} must be a finite number in {left}{low:g}, {high:g}{right}, got {value!r}"
+        )
+    return number
 
 
 class Optimizer:
-    """Holds the parameters to train and clears their derivatives."""
+    """Holds the parameters to train and clears their derivatives.
 
-    def __init__(self, parameters: Sequence[Parameter]) -> None:
-        self.parameters = list(parameters)
-        for i, p in enumerate(self.parameters):
+    Args:
+        parameters: an iterable of :class:`~minitorch.module.Parameter` holding leaf Scalars,
+            such as ``model.parameters()``. A Parameter listed twice is kept once.
+
+    Raises:
+        TypeError: if ``parameters`` is a Module (pass ``model.parameters()``) or not iterable, or
+            an item is not a Parameter or holds no trainable value (a plain number, ``None``).
+        ValueError: if ``parameters`` is empty.
+    """
+
+    def __init__(self, parameters: Iterable[Parameter]) -> None:
+        name = type(self).__name__
+        if isinstance(parameters, Module):
+            raise TypeError(
+                f"{name}(parameters) got the module {type(parameters).__name__} itself; "
+                f"pass its parameters: {name}(model.parameters(), ...)"
+            )
+        if isinstance(parameters, (Parameter, str, bytes)) or not isinstance(parameters, Iterable):
+            raise TypeError(
+                f"{name}(parameters) expects an iterable of Parameters such as model.parameters(), "
+                f"got {type(parameters).__name__}"
+            )
+        unique: dict[int, Parameter] = {}
+        for i, p in enumerate(parameters):
             if not isinstance(p, Parameter):
                 raise TypeError(
-                    f"{type(self).__name__}: parameter {i} is {type(p).__name__}, not a Parameter; "
+                    f"{name}(parameters): parameter {i} is {type(p).__name__}, not a Parameter; "
                     "pass module.parameters()"
                 )
+            if not is_trainable(p.value):
+                raise TypeError(
+                    f"{name}(parameters): parameter {i} ({p.name or 'unnamed'}) holds "
+                    f"{type(p.value).__name__} {p.value!r}, which has no derivative to train; "
+                    f"make it hold a leaf Scalar: Parameter(Scalar(...))"
+                )
+            # Keyed by the value: two names for one Parameter (or two Parameters around one
+            # Scalar) must not update it twice in one step.
+            unique.setdefault(id(p.value), p)
+        if not unique:
+            raise ValueError(f"{name}(parameters) got no parameters; pass model.parameters()")
+        self.parameters = list(unique.values())
 
     def zero_grad(self) -> None:
         """Reset the derivative of every parameter's value to ``None``."""
         for p in self.parameters:
-            if hasattr(p.value, "derivative"):
-                p.value.derivative = None
+            p.value.derivative = None
 
     def _gradients(self) -> list[tuple[Parameter, float]]:
         """The parameters whose value has a derivative, with that derivative as a float."""
         return [
-            (p, _innermost(p.value.derivative))
+            (p, _float(p.value.derivative))
             for p in self.parameters
-            if getattr(p.value, "derivative", None) is not None
+            if p.value.derivative is not None
         ]
 
     def step(self) -> None:
         """Update every parameter once."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define step()")
+
+    def state_dict(self) -> dict[str, Any]:
+        """The optimizer's settings and accumulated state, keyed by parameter position.
+
+        Positions (0, 1, ... in the order of ``self.parameters``) rather than object ids, so the
+        state can be loaded into an optimizer made for a copy of the model.
+        """
+        return {"hyperparameters": self._hyperparameters(), "state": self._state()}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned (possibly from another optimizer's copy).
+
+        Raises:
+            TypeError: if ``state_dict`` is not such a dict.
+            ValueError: if it was made for a different number of parameters.
+        """
+        name = type(self).__name__
+        if not isinstance(state_dict, dict) or set(state_dict) != {"hyperparameters", "state"}:
+            raise TypeError(
+                f"{name}.load_state_dict expects the dict that state_dict() returns, "
+                f"got {type(state_dict).__name__}"
+            )
+        state = state_dict["state"]
+        positions = state.get("moments", {}) if isinstance(state, dict) else {}
+        if any(not 0 <= i < len(self.parameters) for i in positions):
+            raise ValueError(
+                f"{name}.load_state_dict: the state was saved for other parameters (positions "
+                f"{sorted(positions)}) than this optimizer's {len(self.parameters)}"
+            )
+        hyperparameters = state_dict["hyperparameters"]
+        if not isinstance(hyperparameters, dict):
+            raise TypeError(f"{name}.load_state_dict: 'hyperparameters' must be a dict")
+        self._set_hyperparameters(**hyperparameters)
+        self._load_state(state)
+
+    def _hyperparameters(self) -> dict[str, Any]:
+        return {}
+
+    def _set_hyperparameters(self) -> None:
+        pass
+
+    def _state(self) -> dict[str, Any]:
+        return {}
+
+    def _load_state(self, state: dict[str, Any]) -> None:
+        pass
 
 
-def _replace(p: Parameter, new_value: float) -> None:
-    """Give ``p`` a fresh leaf Scalar (so the old graph can be freed), keeping its name."""
-    old = p.value
-    p.update(Scalar(new_value, name=old._name if isinstance(old, Scalar) else None))
+def _float(x: Any) -> float:
+    """The float at the bottom of a derivative (in nested traces it may be a Scalar)."""
+    while isinstance(x, Scalar):
+        x = x.data
+    return float(x)
+
+
+def _set_value(p: Parameter, new_value: float) -> None:
+    """Write ``new_value`` into the Scalar ``p`` holds, in place, and clear its derivative.
+
+    In place, as PyTorch does, so a reference the user kept to the Scalar trains too; the old
+    graph keeps its own saved floats, so nothing it computed changes.
+    """
+    value: Scalar = p.value
+    value.data = new_value
+    value.derivative = None
 
 
 class SGD(Optimizer):
     """Stochastic gradient descent: ``value <- value - lr * derivative``.
 
     Args:
-        parameters: the parameters to train.
-        lr: the learning rate.
+        parameters: the parameters to train, such as ``model.parameters()``.
+        lr: the learning rate: a finite real number, 0 or more.
+
+    Raises:
+        TypeError, ValueError: naming the argument (see :class:`Optimizer` and :func:`check_real`).
     """
 
-    def __init__(self, parameters: Sequence[Parameter], lr: float = 1.0) -> None:
+    def __init__(self, parameters: Iterable[Parameter], lr: float = 1.0) -> None:
         super().__init__(parameters)
-        self.lr = lr
+        self._set_hyperparameters(lr)
+
+    def _set_hyperparameters(self, lr: float) -> None:  # type: ignore[override]  # its own settings
+        self.lr = check_real(lr, "SGD(lr)", low=0.0)
 
     def step(self) -> None:
         """Take one descent step on every parameter that has a derivative."""
         for p, g in self._gradients():
-            _replace(p, _innermost(p.value.data) - self.lr * g)
+            _set_value(p, _float(p.value.data) - self.lr * g)
+
+    def _hyperparameters(self) -> dict[str, Any]:
+        return {"lr": self.lr}
 
 
 class Adam(Optimizer):
@@ -87,25 +232,38 @@ class Adam(Optimizer):
     ``v`` is 0.
 
     Args:
-        parameters: the parameters to train.
-        lr: the learning rate.
-        betas: the decay rates ``(b1, b2)`` of the first and second moments.
-        eps: added to the denominator.
+        parameters: the parameters to train, such as ``model.parameters()``.
+        lr: the learning rate: a finite real number, 0 or more.
+        betas: the decay rates ``(b1, b2)`` of the first and second moments, each in ``[0, 1)``.
+        eps: added to the denominator: finite and greater than 0.
+
+    Raises:
+        TypeError, ValueError: naming the argument (see :class:`Optimizer` and :func:`check_real`).
     """
 
     def __init__(
         self,
-        parameters: Sequence[Parameter],
+        parameters: Iterable[Parameter],
         lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
     ) -> None:
         super().__init__(parameters)
-        self.lr = lr
-        self.betas = betas
-        self.eps = eps
+        self._set_hyperparameters(lr, betas, eps)
         self.steps = 0
-        self._moments: dict[int, tuple[float, float]] = {}
+        self._moments: dict[int, tuple[float, float]] = {}  # parameter position -> (m, v)
+
+    def _set_hyperparameters(  # type: ignore[override]  # its own settings
+        self, lr: float, betas: tuple[float, float], eps: float
+    ) -> None:
+        self.lr = check_real(lr, "Adam(lr)", low=0.0)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"Adam(betas) expects a pair (b1, b2) such as (0.9, 0.999), got {betas!r}")
+        self.betas = (
+            check_real(betas[0], "Adam(betas[0])", low=0.0, high=1.0, high_open=True),
+            check_real(betas[1], "Adam(betas[1])", low=0.0, high=1.0, high_open=True),
+        )
+        self.eps = check_real(eps, "Adam(eps)", low=0.0, low_open=True)
 
     def step(self) -> None:
         """Take one Adam step on every parameter that has a derivative."""
@@ -113,12 +271,22 @@ class Adam(Optimizer):
         b1, b2 = self.betas
         correction1 = 1.0 - b1**self.steps
         correction2 = 1.0 - b2**self.steps
+        position = {id(p): i for i, p in enumerate(self.parameters)}
         for p, g in self._gradients():
-            m, v = self._moments.get(id(p), (0.0, 0.0))
+            i = position[id(p)]
+            m, v = self._moments.get(i, (0.0, 0.0))
             m = b1 * m + (1.0 - b1) * g
             v = b2 * v + (1.0 - b2) * g * g
-            self._moments[id(p)] = (m, v)
+            self._moments[i] = (m, v)
             update = self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
-            _replace(p, _innermost(p.value.data) - update)
+            _set_value(p, _float(p.value.data) - update)
 
+    def _hyperparameters(self) -> dict[str, Any]:
+        return {"lr": self.lr, "betas": self.betas, "eps": self.eps}
 
+    def _state(self) -> dict[str, Any]:
+        return {"steps": self.steps, "moments": dict(self._moments)}
+
+    def _load_state(self, state: dict[str, Any]) -> None:
+        self.steps = int(state["steps"])
+        self._moments = {int(i): (float(m), float(v)) for i, (m, v) in state["moments"].items()}

@@ -148,7 +148,7 @@ def test_central_difference_rejects_bad_arg_index() -> None:
 
 def test_optimizer_rejects_non_parameters_naming_the_position() -> None:
     with pytest.raises(TypeError, match="parameter 1 is Scalar"):
-        minitorch.SGD([minitorch.Parameter(1.0), Scalar(1.0)])  # type: ignore[list-item]
+        minitorch.SGD([minitorch.Parameter(Scalar(1.0)), Scalar(1.0)])  # type: ignore[list-item]
 
 
 # ## Domain edges: IEEE results with a RuntimeWarning naming the function

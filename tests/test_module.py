@@ -1,5 +1,6 @@
 """Module 0, task 0.4: ``Module`` trees and ``Parameter``."""
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -252,6 +253,104 @@ def test_parameter_update_names_the_new_scalar() -> None:
 
 
 @pytest.mark.task0_4
-def test_parameter_repr_is_value_repr() -> None:
-    assert repr(Parameter(2.5)) == "2.5"
-    assert str(Parameter(minitorch.Scalar(2.5))) == str(minitorch.Scalar(2.5))
+def test_parameter_repr_shows_it_is_a_parameter() -> None:
+    assert repr(Parameter(2.5)) == "Parameter(2.5)"
+    assert str(Parameter(minitorch.Scalar(2.5), name="w")) == "Parameter(Scalar(2.5, name='w'), name='w')"
+
+
+# ## Shared submodules and cycles: each module and each Parameter once, no RecursionError
+
+
+def cyclic_pair() -> tuple[Module, Module]:
+    a, b = Leaf(), Left()
+    a.child = b
+    b.parent = a
+    return a, b
+
+
+@pytest.mark.task0_4
+def test_module_cycle_lists_each_parameter_once() -> None:
+    a, _ = cyclic_pair()
+    assert [name for name, _ in a.named_parameters()] == ["p3", "child.p2"]
+
+
+@pytest.mark.task0_4
+def test_module_cycle_train_eval_and_repr_finish() -> None:
+    a, b = cyclic_pair()
+    a.eval()
+    assert (a.training, b.training) == (False, False)
+    a.train()
+    assert (a.training, b.training) == (True, True)
+    assert repr(a).splitlines() == [
+        "Leaf(",
+        "  (child): Left(",
+        "    (parent): Leaf(...)  # shown above",
+        "  )",
+        ")",
+    ]
+
+
+@pytest.mark.task0_4
+def test_module_shared_submodule_and_parameter_listed_once() -> None:
+    root = Module()
+    shared = Leaf()
+    root.first = shared
+    root.second = shared
+    root.w = Parameter(Scalar(1.0))
+    root.alias = root.w
+    assert [name for name, _ in root.named_parameters()] == ["w", "first.p3"]
+    assert root.modules() == [shared]
+
+
+@pytest.mark.task0_4
+def test_module_deep_chain_of_modules_has_no_recursion_limit() -> None:
+    root = current = Module()
+    for _ in range(5000):
+        current.next = Leaf()
+        current = current.next
+    assert len(root.parameters()) == 5000
+    root.eval()
+    assert not current.training
+    assert repr(root).count("Leaf(") == 5000
+
+
+# ## Parameter: what it holds, and the message for arithmetic on the box
+
+
+@pytest.mark.task0_4
+@pytest.mark.parametrize("value", ["abc", None, [1.0], True, 1 + 2j], ids=repr)
+def test_parameter_rejects_non_scalar_naming_what_to_pass(value: object) -> None:
+    with pytest.raises(TypeError, match=r"Parameter\(\) expects a Scalar.*Parameter\(Scalar\(x\)\)"):
+        Parameter(value)
+
+
+@pytest.mark.task0_4
+def test_parameter_rejects_computed_scalar() -> None:
+    with pytest.raises(TypeError, match="computed from other Scalars"):
+        Parameter(Scalar(1.0) * 2.0)
+
+
+@pytest.mark.task0_4
+def test_parameter_update_rejects_string() -> None:
+    p = Parameter(Scalar(1.0))
+    with pytest.raises(TypeError, match=r"Parameter\.update\(\)"):
+        p.update("x")
+
+
+@pytest.mark.task0_4
+@pytest.mark.parametrize(
+    "use",
+    [lambda w: w * 2.0, lambda w: 2.0 * w, lambda w: w + 1.0, lambda w: 1.0 - w, lambda w: w / 2.0,
+     lambda w: w**2, lambda w: -w, lambda w: w < 1.0, lambda w: float(w)],
+    ids=["mul", "rmul", "add", "rsub", "div", "pow", "neg", "lt", "float"],
+)
+def test_parameter_arithmetic_says_to_use_value(use: object) -> None:
+    w = Parameter(Scalar(1.0), name="w")
+    with pytest.raises(TypeError, match=r"Parameter 'w'.*\.value"):
+        use(w)  # type: ignore[operator]
+
+
+@pytest.mark.task0_4
+def test_parameter_arithmetic_with_numpy_number_says_to_use_value() -> None:
+    with pytest.raises(TypeError, match=r"\.value"):
+        np.float64(2.0) * Parameter(Scalar(1.0))
