@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .assign.cli import add_assign_parser
-from .datasets import datasets
+from .datasets import MIN_POINTS, datasets
 from .train import (
     DEFAULT_LR,
     OPTIMIZERS,
@@ -143,8 +143,8 @@ def _add_train_parser(commands: Any) -> None:
     )
     train_parser.add_argument(
         "--out", type=Path, default=Path("minitorch-train.png"), metavar="FILE",
-        help="where to write the PNG (default: %(default)s; needs matplotlib: pip install "
-        "\"minitorch[plot]\")",
+        help="where to write the plot: a .png, .svg or .pdf file (default: %(default)s; needs "
+        "matplotlib: pip install \"minitorch[plot]\")",
     )
     train_parser.add_argument(
         "--no-plot", action="store_true", help="do not draw or write the PNG",
@@ -186,14 +186,52 @@ def _positive_float(text: str) -> float:
     return value
 
 
+MAX_GRAPH_OPERATIONS = 10_000_000
+"""The largest graph ``minitorch train`` builds per epoch (about 2 GB of Scalars)."""
+
+
+def graph_operations(points: int, hidden: int) -> int:
+    """About how many Scalar operations one epoch builds: per point, two operations (a multiply
+    and an add) per weight of the 2-hidden-hidden-1 network, plus the activations and the loss.
+
+    Examples:
+        >>> graph_operations(50, 10)
+        14500
+    """
+    weights = 2 * hidden + hidden * hidden + hidden
+    return points * (2 * weights + 2 * hidden + 10)
+
+
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+"""The file types ``--out`` can write (matplotlib picks the format from the suffix)."""
+
+
+def _check_writable(parser: argparse.ArgumentParser, option: str, path: Path) -> None:
+    """Refuse (exit 2) a path that cannot be written, before any training starts."""
+    if not path.parent.is_dir():
+        parser.error(f"argument {option}: the folder {str(path.parent)!r} does not exist")
+    if path.is_dir():
+        parser.error(f"argument {option}: {str(path)!r} is a folder; give a file name")
+    existed = path.exists()
+    try:
+        with path.open("a"):
+            pass
+    except OSError as error:
+        parser.error(f"argument {option}: {str(path)!r} cannot be written ({error.strerror})")
+    if not existed:
+        path.unlink()
+
+
 def _run_train(args: argparse.Namespace) -> int:
     parser: argparse.ArgumentParser = args.parser
     out: Path | None = None if args.no_plot else args.out
     if out is not None:
-        if not out.parent.is_dir():
-            parser.error(f"argument --out: the folder {str(out.parent)!r} does not exist")
-        if out.is_dir():
-            parser.error(f"argument --out: {str(out)!r} is a folder; give a file name")
+        if out.suffix.lower() not in PLOT_SUFFIXES:
+            parser.error(
+                f"argument --out: {str(out)!r} does not end in {', '.join(PLOT_SUFFIXES)}; the plot "
+                "is an image, so name it like minitorch-train.png"
+            )
+        _check_writable(parser, "--out", out)
     graph_format = None
     if args.graph is not None:
         from .draw import format_for_path
@@ -202,12 +240,28 @@ def _run_train(args: argparse.Namespace) -> int:
             graph_format = format_for_path(args.graph)
         except ValueError as error:
             parser.error(f"argument --graph: {error}")
-        if not args.graph.parent.is_dir():
-            parser.error(f"argument --graph: the folder {str(args.graph.parent)!r} does not exist")
-    config = TrainConfig(
-        dataset=args.dataset, points=args.points, hidden=args.hidden, epochs=args.epochs,
-        lr=args.lr, optimizer=args.optimizer, seed=args.seed,
-    )
+        _check_writable(parser, "--graph", args.graph)
+    operations = graph_operations(args.points, args.hidden)
+    if operations > MAX_GRAPH_OPERATIONS:
+        parser.error(
+            f"arguments --points {args.points} and --hidden {args.hidden} would build a graph of "
+            f"about {operations:.3g} Scalar operations per epoch (about 200 bytes each), more than "
+            f"the {MAX_GRAPH_OPERATIONS:.0e} this command allows; use fewer points or a narrower "
+            "network"
+        )
+    least = MIN_POINTS.get(args.dataset, 1)
+    if args.points < least:
+        parser.error(
+            f"argument --points: the {args.dataset} dataset needs at least {least} points "
+            f"(one per arm), got {args.points}"
+        )
+    try:
+        config = TrainConfig(
+            dataset=args.dataset, points=args.points, hidden=args.hidden, epochs=args.epochs,
+            lr=args.lr, optimizer=args.optimizer, seed=args.seed,
+        )
+    except ValueError as error:
+        parser.error(str(error))
     try:
         if out is not None:
             # Fail before training, not after a minute of it, when matplotlib is missing.

@@ -19,7 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["Graph", "datasets", "make_pts", "simple", "diag", "split", "xor", "circle", "spiral"]
+__all__ = [
+    "MIN_POINTS", "Graph", "check_size", "datasets", "make_pts", "simple", "diag", "split", "xor",
+    "circle", "spiral",
+]
 
 Point = tuple[float, float]
 
@@ -37,23 +40,55 @@ class DatasetFn(Protocol):
     def __call__(self, N: int, rng: random.Random | None = None) -> Graph: ...  # noqa: N803
 
 
-def _check_size(N: int) -> None:  # noqa: N803 - the course's name
-    if not isinstance(N, int) or isinstance(N, bool) or N < 1:
-        raise ValueError(f"datasets: N must be a positive integer, got {N!r}")
+MIN_POINTS: dict[str, int] = {"Spiral": 2}
+"""The smallest ``N`` of the datasets that need more than one point (Spiral: one per arm)."""
 
 
-def make_pts(N: int, rng: random.Random | None = None) -> list[Point]:  # noqa: N803
-    """Draw ``N`` points uniformly from the unit square."""
-    _check_size(N)
+def check_size(N: int, where: str = "datasets", minimum: int = 1) -> None:  # noqa: N803 - course name
+    """Raise unless ``N`` is an integer (not a bool) of at least ``minimum``, naming ``where``.
+
+    Raises:
+        TypeError: if ``N`` is not an integer.
+        ValueError: if it is too small.
+
+    Examples:
+        >>> check_size(0, "datasets['Xor']")
+        Traceback (most recent call last):
+        ...
+        ValueError: datasets['Xor']: N must be a positive integer, got 0
+    """
+    if not isinstance(N, int) or isinstance(N, bool):
+        raise TypeError(f"{where}: N must be an integer number of points, got {type(N).__name__} {N!r}")
+    if minimum > N:
+        need = "a positive integer" if minimum == 1 else f"at least {minimum}"
+        raise ValueError(f"{where}: N must be {need}, got {N!r}")
+
+
+def _check_rng(rng: object, where: str) -> None:
+    if rng is not None and not isinstance(rng, random.Random):
+        raise TypeError(
+            f"{where}: rng must be a random.Random or None, got {type(rng).__name__} {rng!r}; "
+            "pass random.Random(seed)"
+        )
+
+
+def make_pts(N: int, rng: random.Random | None = None, where: str = "make_pts") -> list[Point]:  # noqa: N803
+    """Draw ``N`` points uniformly from the unit square.
+
+    Raises:
+        TypeError, ValueError: if ``N`` is not a positive integer or ``rng`` not a ``random.Random``.
+    """
+    check_size(N, where)
+    _check_rng(rng, where)
     draw = (rng or random).random
     return [(draw(), draw()) for _ in range(N)]
 
 
-def _labelled(rule: Callable[[float, float], bool]) -> DatasetFn:
+def _labelled(name: str, rule: Callable[[float, float], bool]) -> DatasetFn:
     """A dataset of uniform points labelled 1 where ``rule(x1, x2)`` holds."""
 
     def generate(N: int, rng: random.Random | None = None) -> Graph:  # noqa: N803
-        points = make_pts(N, rng)
+        points = make_pts(N, rng, f"datasets[{name!r}]")
         return Graph(N, points, [int(rule(x1, x2)) for x1, x2 in points])
 
     generate.__doc__ = rule.__doc__
@@ -85,11 +120,11 @@ def _circle(x1: float, x2: float) -> bool:
     return (x1 - 0.5) ** 2 + (x2 - 0.5) ** 2 > 0.1
 
 
-simple = _labelled(_simple)
-diag = _labelled(_diag)
-split = _labelled(_split)
-xor = _labelled(_xor)
-circle = _labelled(_circle)
+simple = _labelled('Simple', _simple)
+diag = _labelled('Diag', _diag)
+split = _labelled('Split', _split)
+xor = _labelled('Xor', _xor)
+circle = _labelled('Circle', _circle)
 
 
 def spiral(N: int, rng: random.Random | None = None) -> Graph:  # noqa: N803
@@ -97,8 +132,13 @@ def spiral(N: int, rng: random.Random | None = None) -> Graph:  # noqa: N803
 
     Arm 0 follows ``(t cos t, t sin t) / 20`` for ``t`` from 0 to 10, arm 1 the same curve rotated
     half a turn; both are centred in the unit square. ``rng`` is accepted for a uniform signature.
+    An odd ``N`` gives ``N - 1`` points.
+
+    Raises:
+        ValueError: if ``N`` is smaller than 2 (each arm needs a point).
     """
-    _check_size(N)
+    check_size(N, "datasets['Spiral']", MIN_POINTS["Spiral"])
+    _check_rng(rng, "datasets['Spiral']")
     half = N // 2
     arm0: list[Point] = []
     arm1: list[Point] = []

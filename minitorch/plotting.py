@@ -65,7 +65,7 @@ def save_training_plot(
 
     Args:
         result: what :func:`~minitorch.train.train` returned.
-        path: the file to write; it is always written as PNG, whatever its extension.
+        path: the file to write: SVG or PDF for a ``.svg`` or ``.pdf`` name, else PNG.
         resolution: the number of grid points along each side of the probability map.
 
     Returns:
@@ -92,7 +92,8 @@ def save_training_plot(
         f"seed {config.seed}"
     )
     out = Path(path)
-    figure.savefig(out, format="png", dpi=100)
+    suffix = out.suffix.lower().lstrip(".")
+    figure.savefig(out, format=suffix if suffix in ("png", "svg", "pdf") else "png", dpi=100)
     return out
 
 

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .datasets import Graph, datasets
+from .datasets import MIN_POINTS, Graph, datasets
 from .module import Parameter
 from .network import Linear, Network, log_loss, predict_proba
 from .optim import SGD, Adam, Optimizer
@@ -103,8 +103,17 @@ class TrainConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"TrainConfig: {name} must be a positive integer, got {value!r}")
+        least = MIN_POINTS.get(self.dataset, 1)
+        if self.points < least:
+            raise ValueError(
+                f"TrainConfig: the {self.dataset} dataset needs at least {least} points, "
+                f"got {self.points}"
+            )
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool):
+            raise ValueError(f"TrainConfig: seed must be an integer, got {self.seed!r}")
         if self.lr is not None and not (
-            isinstance(self.lr, (int, float)) and 0.0 < self.lr < math.inf
+            isinstance(self.lr, (int, float)) and not isinstance(self.lr, bool)
+            and 0.0 < self.lr < math.inf
         ):
             raise ValueError(
                 f"TrainConfig: lr must be a positive finite number (or None), got {self.lr!r}"

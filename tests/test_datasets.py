@@ -19,7 +19,7 @@ RULES: dict[str, Callable[[float, float], bool]] = {
     "Circle": lambda x1, x2: (x1 - 0.5) ** 2 + (x2 - 0.5) ** 2 > 0.1,
 }
 NAMES = sorted(datasets)
-sizes = st.integers(min_value=1, max_value=200)
+sizes = st.integers(min_value=2, max_value=200)  # Spiral needs a point per arm
 seeds = st.integers(min_value=0, max_value=2**32)
 
 
@@ -82,7 +82,7 @@ def test_xor_labels_quadrants(point: tuple[float, float], label: int) -> None:
     assert set(in_quadrant) == {label}
 
 
-@given(st.integers(min_value=1, max_value=100))
+@given(st.integers(min_value=2, max_value=100))
 def test_spiral_first_arm_is_zero_second_is_one(n: int) -> None:
     graph = datasets["Spiral"](n)
     half = n // 2
@@ -126,7 +126,26 @@ def test_dataset_without_rng_uses_global_random(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("bad_n", [0, -3, 2.5, "10", None], ids=repr)
+@pytest.mark.parametrize("bad_n", [0, -3], ids=repr)
 def test_dataset_rejects_bad_size(name: str, bad_n: object) -> None:
-    with pytest.raises(ValueError, match=f"N must be a positive integer.*{re.escape(repr(bad_n))}"):
+    with pytest.raises(ValueError, match=rf"datasets\['{name}'\]: N must be .*{re.escape(repr(bad_n))}"):
         datasets[name](bad_n)  # type: ignore[arg-type]  # deliberately wrong
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("bad_n", [2.5, "10", None, True], ids=repr)
+def test_dataset_rejects_non_integer_size(name: str, bad_n: object) -> None:
+    message = rf"datasets\['{name}'\]: N must be an integer.*{re.escape(repr(bad_n))}"
+    with pytest.raises(TypeError, match=message):
+        datasets[name](bad_n)  # type: ignore[arg-type]  # deliberately wrong
+
+
+def test_spiral_needs_a_point_per_arm() -> None:
+    with pytest.raises(ValueError, match=r"datasets\['Spiral'\]: N must be at least 2, got 1"):
+        datasets["Spiral"](1)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dataset_rejects_bad_rng(name: str) -> None:
+    with pytest.raises(TypeError, match=r"rng must be a random\.Random"):
+        datasets[name](4, rng=7)  # type: ignore[arg-type]  # deliberately wrong
