@@ -4,9 +4,13 @@ Every function here takes and returns plain ``float`` values. The differentiable
 ``Scalar`` live in :mod:`minitorch.scalar_functions`; they use these functions for their float work.
 
 Domain errors follow IEEE float semantics, like NumPy: ``log(0.0)`` is ``-inf``, ``log(-1.0)`` and
-``sqrt(-1.0)`` are ``nan``, ``inv(0.0)`` is ``inf`` (with the sign of the zero). Each of these results
-also emits a :class:`RuntimeWarning` that names the function and the argument, so a NaN never appears
-silently. Turn the warning into an error with ``warnings.simplefilter("error", RuntimeWarning)``.
+``sqrt(-1.0)`` are ``nan``, ``inv(0.0)`` is ``inf`` (with the sign of the zero), ``sin(inf)`` is
+``nan``. Each of these results also emits a :class:`RuntimeWarning` that names the function and the
+argument, so a NaN never appears silently. Turn the warning into an error with
+``warnings.simplefilter("error", RuntimeWarning)``. A NaN argument gives NaN without a warning (it was
+already reported where it appeared), and NaN propagates through ``max`` and ``relu`` as in NumPy and
+PyTorch. Signed zeros are kept as NumPy keeps them: ``abs(-0.0)`` is ``0.0``, ``neg(0.0)`` is
+``-0.0``. An integer too large for a float raises :class:`OverflowError` naming the function.
 
 Examples:
     >>> from minitorch import operators
@@ -27,6 +31,7 @@ from collections.abc import Callable, Iterable
 __all__ = [
     "mul", "id", "add", "neg", "lt", "eq", "max", "is_close", "sigmoid", "relu", "log", "exp", "inv",
     "log_back", "inv_back", "relu_back", "sigmoid_back", "pow", "tanh", "sqrt", "sin", "cos", "abs",
+    "log1p", "expm1", "to_float",
     "map", "zipWith", "reduce", "negList", "addLists", "sum", "prod",
 ]
 
@@ -54,6 +59,28 @@ def _first_user_frame() -> int:
     while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         frame, level = frame.f_back, level + 1
     return level
+
+
+def to_float(x: float, where: str) -> float:
+    """``float(x)``, or an OverflowError naming ``where`` for an integer too large for a float.
+
+    Examples:
+        >>> to_float(2, "pow")
+        2.0
+        >>> to_float(10**400, "pow")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        OverflowError: pow: the integer 1000...000 (401 digits) is too large for a float ...
+    """
+    try:
+        return float(x)
+    except OverflowError:
+        digits = str(x)
+        shown = f"{digits[:4]}...{digits[-3:]} ({len(digits.lstrip('-'))} digits)"
+        raise OverflowError(
+            f"{where}: the integer {shown} is too large for a float (the largest is about 1.8e308); "
+            "use a float such as float('inf') if that is what you mean"
+        ) from None
 
 
 # ## Task 0.1: basic functions
@@ -102,8 +129,10 @@ def eq(x: float, y: float) -> float:
 
 
 def max(x: float, y: float) -> float:  # noqa: A001 - the course's name
-    """Return the larger of ``x`` and ``y`` (``x`` when they are equal)."""
+    """Return the larger of ``x`` and ``y`` (``x`` when they are equal); NaN if either is NaN."""
     # BEGIN TASK 0.1
+    if x != x:  # NaN is the one float not equal to itself
+        return x
     return x if x >= y else y
     # END TASK 0.1
 
@@ -130,16 +159,16 @@ def sigmoid(x: float) -> float:
 
 
 def relu(x: float) -> float:
-    """Return ``x`` if ``x > 0`` else 0.0."""
+    """Return ``x`` if ``x > 0`` else 0.0; NaN stays NaN (as in NumPy and PyTorch)."""
     # BEGIN TASK 0.1
-    return x if x > 0.0 else 0.0
+    return 0.0 if x <= 0.0 else x  # a comparison with NaN is False, so NaN is returned
     # END TASK 0.1
 
 
 def log(x: float) -> float:
     """Return the natural logarithm of ``x`` (``-inf`` at 0 and ``nan`` below, with a warning)."""
     # BEGIN TASK 0.1
-    if x > 0.0:
+    if x > 0.0 or x != x:  # NaN in, NaN out
         return math.log(x)
     if x == 0.0:
         return _domain_warning("log", repr(x), -math.inf)
@@ -201,6 +230,10 @@ def pow(x: float, y: float) -> float:  # noqa: A001 - mirrors math.pow
     ``inf`` (``-inf`` for ``-0.0`` and an odd integer exponent), like ``inv(0.0)``; overflow gives
     ``inf`` (``-inf`` for a negative base and an odd exponent). Each of these warns.
     """
+    if type(x) is int:
+        x = to_float(x, "pow")
+    if type(y) is int:
+        y = to_float(y, "pow")
     try:
         return math.pow(x, y)
     except ValueError:
@@ -223,25 +256,49 @@ def tanh(x: float) -> float:
 
 
 def sqrt(x: float) -> float:
-    """Return the square root of ``x`` (``nan`` below 0, with a warning)."""
-    if x >= 0.0:
+    """Return the square root of ``x`` (``nan`` below 0, with a warning; ``sqrt(-0.0)`` is ``-0.0``)."""
+    if x >= 0.0 or x != x:
         return math.sqrt(x)
     return _domain_warning("sqrt", repr(x), math.nan)
 
 
 def sin(x: float) -> float:
-    """Return the sine of ``x`` (radians)."""
+    """Return the sine of ``x`` (radians); ``nan`` with a warning at ``±inf``."""
+    if math.isinf(x):
+        return _domain_warning("sin", repr(x), math.nan)
     return math.sin(x)
 
 
 def cos(x: float) -> float:
-    """Return the cosine of ``x`` (radians)."""
+    """Return the cosine of ``x`` (radians); ``nan`` with a warning at ``±inf``."""
+    if math.isinf(x):
+        return _domain_warning("cos", repr(x), math.nan)
     return math.cos(x)
 
 
 def abs(x: float) -> float:  # noqa: A001 - mirrors the builtin
-    """Return ``|x|``."""
-    return x if x >= 0.0 else -x
+    """Return ``|x|`` (``abs(-0.0)`` is ``0.0``, as in NumPy)."""
+    return math.fabs(x)
+
+
+def log1p(x: float) -> float:
+    """Return ``ln(1 + x)``, accurate for tiny ``x`` (``-inf`` at -1 and ``nan`` below, with a warning).
+
+    Computing ``log(1.0 + x)`` loses every digit of ``x`` below 1e-16; ``math.log1p`` does not.
+    """
+    if x > -1.0 or x != x:
+        return math.log1p(x)
+    if x == -1.0:
+        return _domain_warning("log1p", repr(x), -math.inf)
+    return _domain_warning("log1p", repr(x), math.nan)
+
+
+def expm1(x: float) -> float:
+    """Return ``e^x - 1``, accurate for tiny ``x`` (``inf`` with a warning when it overflows)."""
+    try:
+        return math.expm1(x)
+    except OverflowError:
+        return _domain_warning("expm1", repr(x), math.inf, "overflows")
 
 
 # ## Task 0.3: higher-order functions

@@ -17,6 +17,7 @@ Examples:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -242,8 +243,14 @@ class Pow(ScalarFunction):
         base = _innermost(a)
         if base > 0.0:
             return da, d_output * out * _unary(Log, operators.log, a)
-        # d/db a^b at a = 0 is 0 for b > 0; for a < 0 a real derivative does not exist.
-        return da, (0.0 if base == 0.0 else operators.log(base))
+        if base == 0.0:
+            # d/db a^b = a^b ln a: 0 for b >= 0 (the limit, as PyTorch takes it); for b < 0 it is
+            # a^b * ln 0 = ±inf * -inf, whose sign follows a^b (PyTorch's value too).
+            if _innermost(b) >= 0.0:
+                return da, 0.0
+            return da, d_output * out * -math.inf
+        # a < 0 (or NaN): no real derivative exists; nan (with a warning for a < 0).
+        return da, d_output * operators.log(base)
 
 
 def _pow(a: Any, b: Any) -> Any:
@@ -324,4 +331,6 @@ class Abs(ScalarFunction):
         value = _innermost(a)
         if value > 0.0:
             return d_output
-        return -d_output if value < 0.0 else 0.0
+        if value < 0.0:
+            return -d_output
+        return 0.0 if value == 0.0 else d_output * math.nan  # sign(nan) is nan, as in PyTorch

@@ -26,20 +26,101 @@ from typing import Any
 
 import numpy as np
 
+from . import operators
 from . import scalar_functions as fns
+from .autodiff import Context
+from .function import ScalarFunction
 from .scalar import Scalar, _innermost
 
-__all__ = ["array_ufunc", "SUPPORTED_UFUNCS"]
+__all__ = ["array_ufunc", "SUPPORTED_UFUNCS", "Log1p", "Expm1"]
+
+
+# The four comparisons return one of their arguments itself, so the derivative flows to it. On a
+# tie they return what NumPy's scalar ufunc returns (``b`` for maximum/minimum, ``a`` for
+# fmax/fmin), which decides the sign of a zero: ``np.maximum(-0.0, 0.0)`` is ``0.0``. PyTorch splits
+# the derivative of a tie evenly; here it goes to the returned argument.
+
+
+def _is_nan(x: Any) -> bool:
+    value = _innermost(x)
+    return value != value
 
 
 def _maximum(a: Any, b: Any) -> Any:
-    """The larger argument itself, so the derivative flows to it (to ``a`` on a tie)."""
-    return a if _innermost(a) >= _innermost(b) else b
+    """The larger argument itself; NaN if either is NaN (``np.maximum``)."""
+    if _is_nan(a):
+        return a
+    if _is_nan(b):
+        return b
+    return a if _innermost(a) > _innermost(b) else b
 
 
 def _minimum(a: Any, b: Any) -> Any:
-    """The smaller argument itself (``a`` on a tie)."""
+    """The smaller argument itself; NaN if either is NaN (``np.minimum``)."""
+    if _is_nan(a):
+        return a
+    if _is_nan(b):
+        return b
+    return a if _innermost(a) < _innermost(b) else b
+
+
+def _fmax(a: Any, b: Any) -> Any:
+    """The larger argument itself, ignoring a NaN unless both are (``np.fmax``)."""
+    if _is_nan(b):
+        return a
+    if _is_nan(a):
+        return b
+    return a if _innermost(a) >= _innermost(b) else b
+
+
+def _fmin(a: Any, b: Any) -> Any:
+    """The smaller argument itself, ignoring a NaN unless both are (``np.fmin``)."""
+    if _is_nan(b):
+        return a
+    if _is_nan(a):
+        return b
     return a if _innermost(a) <= _innermost(b) else b
+
+
+def _inv(x: Any) -> Any:
+    return fns.Inv.apply(x) if isinstance(x, Scalar) else operators.inv(x)
+
+
+def _exp(x: Any) -> Any:
+    return fns.Exp.apply(x) if isinstance(x, Scalar) else operators.exp(x)
+
+
+class Log1p(ScalarFunction):
+    """``f(a) = ln(1 + a)`` computed with ``math.log1p`` (exact for tiny ``a``); ``df/da = 1 / (1 + a)``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return Log1p.apply(a) if isinstance(a, Scalar) else operators.log1p(a)
+
+    @staticmethod
+    def backward(ctx: Context, d_output: Any) -> Any:
+        (a,) = ctx.saved_values
+        return d_output * _inv(1.0 + a)
+
+
+class Expm1(ScalarFunction):
+    """``f(a) = e^a - 1`` computed with ``math.expm1`` (exact for tiny ``a``); ``df/da = e^a``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return Expm1.apply(a) if isinstance(a, Scalar) else operators.expm1(a)
+
+    @staticmethod
+    def backward(ctx: Context, d_output: Any) -> Any:
+        (a,) = ctx.saved_values
+        return d_output * _exp(a)
+
+
+def _positive(a: Any) -> Any:
+    """``+a`` is ``a`` itself (Scalar has no unary plus)."""
+    return a
 
 
 def _sign(a: Any) -> float:
@@ -54,15 +135,15 @@ SUPPORTED_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
     np.multiply: operator.mul,
     np.true_divide: operator.truediv,
     np.negative: operator.neg,
-    np.positive: operator.pos,
+    np.positive: _positive,
     np.power: operator.pow,
     np.float_power: operator.pow,
     np.square: lambda a: a * a,
     np.reciprocal: lambda a: 1.0 / a,
     np.exp: fns.Exp.apply,
-    np.expm1: lambda a: fns.Exp.apply(a) - 1.0,
+    np.expm1: Expm1.apply,
     np.log: fns.Log.apply,
-    np.log1p: lambda a: fns.Log.apply(a + 1.0),
+    np.log1p: Log1p.apply,
     np.sqrt: fns.Sqrt.apply,
     np.tanh: fns.Tanh.apply,
     np.sin: fns.Sin.apply,
@@ -70,8 +151,8 @@ SUPPORTED_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
     np.absolute: fns.Abs.apply,
     np.maximum: _maximum,
     np.minimum: _minimum,
-    np.fmax: _maximum,
-    np.fmin: _minimum,
+    np.fmax: _fmax,
+    np.fmin: _fmin,
     np.sign: _sign,
     np.less: operator.lt,
     np.greater: operator.gt,
