@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 __all__ = [
     "mul", "id", "add", "neg", "lt", "eq", "max", "is_close", "sigmoid", "relu", "log", "exp", "inv",
     "log_back", "inv_back", "relu_back", "sigmoid_back", "pow", "tanh", "sqrt", "sin", "cos", "abs",
-    "log1p", "expm1", "to_float",
+    "log1p", "expm1", "div", "to_float",
     "map", "zipWith", "reduce", "negList", "addLists", "sum", "prod",
 ]
 
@@ -195,6 +195,16 @@ def inv(x: float) -> float:
     # END TASK 0.1
 
 
+def div(x: float, y: float) -> float:
+    """Return ``x / y`` rounded once (``x * inv(y)`` rounds twice, and ``inv`` of a subnormal
+    ``y`` overflows); at ``y = 0`` the IEEE value, ``±inf`` or ``nan``, with a warning."""
+    if y != 0.0:
+        return x / y
+    if x != x or x == 0.0:
+        return _domain_warning("div", f"{x!r}, {y!r}", math.nan)
+    return _domain_warning("div", f"{x!r}, {y!r}", math.copysign(math.inf, x) * math.copysign(1.0, y))
+
+
 def log_back(x: float, d: float) -> float:
     """Return ``d * log'(x) = d / x``."""
     # BEGIN TASK 0.1
@@ -212,7 +222,7 @@ def inv_back(x: float, d: float) -> float:
 def relu_back(x: float, d: float) -> float:
     """Return ``d * relu'(x)``, taking ``relu'(0) = 0`` (the subgradient PyTorch also uses)."""
     # BEGIN TASK 0.1
-    return d if x > 0.0 else 0.0
+    return 0.0 if x <= 0.0 else d  # at NaN: d, as PyTorch's relu backward
     # END TASK 0.1
 
 
@@ -234,6 +244,9 @@ def pow(x: float, y: float) -> float:  # noqa: A001 - mirrors math.pow
         x = to_float(x, "pow")
     if type(y) is int:
         y = to_float(y, "pow")
+    if y == 0.5 and (x == 0.0 or x == -math.inf):
+        # NumPy and PyTorch compute x ** 0.5 as sqrt(x): sqrt(-0.0) is -0.0 and sqrt(-inf) nan.
+        return x if x == 0.0 else _domain_warning("pow", f"{x!r}, {y!r}", math.nan)
     try:
         return math.pow(x, y)
     except ValueError:

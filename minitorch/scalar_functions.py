@@ -180,7 +180,7 @@ class ReLU(ScalarFunction):
     def backward(ctx: Context, d_output: Value) -> Value:
         # BEGIN TASK 1.4
         (a,) = ctx.saved_values
-        return d_output if _innermost(a) > 0.0 else 0.0
+        return 0.0 if _innermost(a) <= 0.0 else d_output  # at NaN: d_output, as in PyTorch
         # END TASK 1.4
 
 
@@ -331,6 +331,4 @@ class Abs(ScalarFunction):
         value = _innermost(a)
         if value > 0.0:
             return d_output
-        if value < 0.0:
-            return -d_output
-        return 0.0 if value == 0.0 else d_output * math.nan  # sign(nan) is nan, as in PyTorch
+        return -d_output if value < 0.0 else 0.0  # 0 at 0 and at NaN, as in PyTorch

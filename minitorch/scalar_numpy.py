@@ -32,7 +32,7 @@ from .autodiff import Context
 from .function import ScalarFunction
 from .scalar import Scalar, _innermost
 
-__all__ = ["array_ufunc", "SUPPORTED_UFUNCS", "Log1p", "Expm1"]
+__all__ = ["array_ufunc", "SUPPORTED_UFUNCS", "Div", "Log1p", "Expm1"]
 
 
 # The four comparisons return one of their arguments itself, so the derivative flows to it. On a
@@ -118,6 +118,37 @@ class Expm1(ScalarFunction):
         return d_output * _exp(a)
 
 
+def _div(a: Any, b: Any) -> Any:
+    if isinstance(a, Scalar) or isinstance(b, Scalar):
+        return Div.apply(a, b)
+    return operators.div(a, b)
+
+
+class Div(ScalarFunction):
+    """``f(a, b) = a / b``, rounded once as NumPy does; ``df/da = 1 / b``, ``df/db = -f / b``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        out = _div(a, b)
+        ctx.save_for_backward(b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, d_output: Any) -> tuple[Any, Any]:
+        b, out = ctx.saved_values
+        return _div(d_output, b), -_div(d_output * out, b)
+
+
+def _less_equal(a: Any, b: Any) -> Any:
+    """``a <= b`` as 1.0 or 0.0: (a < b) + (a == b), so a NaN gives 0.0 as in NumPy."""
+    return fns.LT.apply(a, b) + fns.EQ.apply(a, b)
+
+
+def _greater_equal(a: Any, b: Any) -> Any:
+    """``a >= b`` as 1.0 or 0.0 (0.0 with a NaN)."""
+    return fns.LT.apply(b, a) + fns.EQ.apply(a, b)
+
+
 def _positive(a: Any) -> Any:
     """``+a`` is ``a`` itself (Scalar has no unary plus)."""
     return a
@@ -133,7 +164,7 @@ SUPPORTED_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
     np.add: operator.add,
     np.subtract: operator.sub,
     np.multiply: operator.mul,
-    np.true_divide: operator.truediv,
+    np.true_divide: Div.apply,
     np.negative: operator.neg,
     np.positive: _positive,
     np.power: operator.pow,
@@ -156,8 +187,8 @@ SUPPORTED_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
     np.sign: _sign,
     np.less: operator.lt,
     np.greater: operator.gt,
-    np.less_equal: operator.le,
-    np.greater_equal: operator.ge,
+    np.less_equal: _less_equal,
+    np.greater_equal: _greater_equal,
     np.equal: operator.eq,
 }
 
