@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from .autodiff import backpropagate, enable_grad
-from .pytree import tree_leaves, tree_map
+from .pytree import leaves_like, tree_leaves, tree_map
 from .scalar import Scalar, make_scalar
 from .trace import forward_trace, new_level
 
@@ -124,6 +124,29 @@ def _backprop_scalar_output(out: Any, level: int, who: str) -> Any:
     return out
 
 
+def check_transform(fun: Any, who: str, argnum: int | None = None) -> None:
+    """Validate what a transformation is given, before it is called.
+
+    Raises:
+        TypeError: if ``fun`` is not callable, or ``argnum`` is not an int (booleans included).
+        ValueError: if ``argnum`` is negative.
+    """
+    if not callable(fun):
+        raise TypeError(
+            f"{who}: fun must be a callable (the function to differentiate), got "
+            f"{type(fun).__name__} {fun!r}; pass the function itself, e.g. {who}(f) not {who}(f(x))"
+        )
+    if argnum is None:
+        return
+    if not isinstance(argnum, int) or isinstance(argnum, bool):
+        raise TypeError(
+            f"{who}: argnum must be an int (the position of the argument to differentiate), got "
+            f"{type(argnum).__name__} {argnum!r}"
+        )
+    if argnum < 0:
+        raise ValueError(f"{who}: argnum={argnum} is negative; positions count from 0")
+
+
 def _check_argnum(argnum: int, args: tuple[Any, ...], who: str) -> None:
     if not isinstance(argnum, int) or not 0 <= argnum < len(args):
         raise ValueError(
@@ -142,15 +165,24 @@ def value_and_grad(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., tu
         fun: a function with a scalar output.
         argnum: which positional argument to differentiate.
 
+    Raises:
+        TypeError: at once, if ``fun`` is not callable or ``argnum`` not an int; when called, if
+            the output is not a scalar or the argument holds something that is not a number.
+        ValueError: at once if ``argnum`` is negative; when called, if it is out of range.
+
     Examples:
         >>> value_and_grad(lambda x, y: x * y + y, argnum=1)(3.0, 2.0)
         (8.0, 4.0)
     """
+    check_transform(fun, "value_and_grad", argnum)
+    return _value_and_grad(fun, argnum, "value_and_grad")
 
+
+def _value_and_grad(fun: Callable[..., Any], argnum: int, who: str) -> Callable[..., tuple[Any, Any]]:
     @functools.wraps(fun)
     @enable_grad()  # an outer no_grad must not turn the derivative into 0
     def value_and_grad_fun(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-        _check_argnum(argnum, args, "value_and_grad")
+        _check_argnum(argnum, args, who)
         level = new_level()
         leaves: list[Scalar] = []
         boxed = list(args)
@@ -171,7 +203,8 @@ def grad(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
         >>> grad(lambda p: p["w"] * p["w"] + p["b"])({"w": 3.0, "b": 1.0})
         {'w': 6.0, 'b': 1.0}
     """
-    value_and_grad_fun = value_and_grad(fun, argnum)
+    check_transform(fun, "grad", argnum)
+    value_and_grad_fun = _value_and_grad(fun, argnum, "grad")
 
     @functools.wraps(fun)
     def grad_fun(*args: Any, **kwargs: Any) -> Any:
@@ -195,6 +228,7 @@ def multigrad_dict(fun: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
         >>> multigrad_dict(lambda x, y=2.0: x * y)(3.0)
         {'x': 2.0, 'y': 3.0}
     """
+    check_transform(fun, "multigrad_dict")
 
     @functools.wraps(fun)
     @enable_grad()  # an outer no_grad must not turn the derivative into 0
@@ -222,6 +256,9 @@ def grad_named(fun: Callable[..., Any], argname: str) -> Callable[..., Any]:
         >>> grad_named(lambda x, scale=3.0: scale * x * x, "scale")(2.0)
         4.0
     """
+    check_transform(fun, "grad_named")
+    if not isinstance(argname, str):
+        raise TypeError(f"grad_named: argname must be a str, got {type(argname).__name__} {argname!r}")
     parameters = inspect.signature(fun).parameters
     if argname not in parameters:
         raise ValueError(
@@ -268,6 +305,7 @@ def jacobian(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
         array([[2., 0.],
                [0., 4.]])
     """
+    check_transform(fun, "jacobian", argnum)
 
     @functools.wraps(fun)
     @enable_grad()  # an outer no_grad must not turn the derivative into 0
@@ -307,6 +345,7 @@ def hessian(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
         array([[4., 2.],
                [2., 0.]])
     """
+    check_transform(fun, "hessian", argnum)
     return jacobian(grad(fun, argnum), argnum)
 
 
@@ -323,6 +362,7 @@ def vjp(fun: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tu
         >>> vjp_fn(np.array([1.0, 1.0]))
         (array([3., 3.]), 3.0)
     """
+    check_transform(fun, "vjp")
     level = new_level()
     leaves: list[list[Scalar]] = []
     boxed = []
@@ -332,13 +372,16 @@ def vjp(fun: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tu
     with enable_grad():
         out = fun(*boxed)
     out_elements = [x for o in tree_leaves(out) for x in np.ravel(o)]
+    out_plain = _unbox(out, level)
 
     @enable_grad()
     def vjp_fn(g: Any) -> tuple[Any, ...]:
         for group in leaves:
             for leaf in group:
                 leaf.derivative = None
-        weights = [w for c in tree_leaves(g) for w in np.ravel(c)]
+        weights = leaves_like(g, out_plain, "vjp: the cotangent") if _is_tree(g) else [
+            w for c in tree_leaves(g) for w in np.ravel(c)
+        ]
         if len(weights) != len(out_elements):
             raise ValueError(
                 f"vjp: the cotangent has {len(weights)} number(s) but the output of "
@@ -354,7 +397,11 @@ def vjp(fun: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tu
             backpropagate(total, 1.0)
         return tuple(_read_derivatives(p, group) for p, group in zip(primals, leaves, strict=True))
 
-    return _unbox(out, level), vjp_fn
+    return out_plain, vjp_fn
+
+
+def _is_tree(value: Any) -> bool:
+    return isinstance(value, (list, tuple, dict))
 
 
 # ## Forward mode
@@ -371,6 +418,7 @@ def jvp(fun: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, 
         >>> jvp(lambda x, y: x * y, (3.0, 2.0), (1.0, 0.0))
         (6.0, 2.0)
     """
+    check_transform(fun, "jvp")
     if not isinstance(primals, tuple) or not isinstance(tangents, tuple) or len(primals) != len(tangents):
         raise TypeError(
             "jvp: primals and tangents must be tuples of the same length (one tangent per argument), "
@@ -382,7 +430,9 @@ def jvp(fun: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, 
         for i, (primal, tangent) in enumerate(zip(primals, tangents, strict=True)):
             leaves: list[Scalar] = []
             boxed.append(_box(primal, level, leaves, f"primals[{i}]"))
-            directions = [t for leaf in tree_leaves(tangent) for t in np.ravel(leaf)]
+            directions = [
+                t for leaf in leaves_like(tangent, primal, f"jvp: tangents[{i}]") for t in np.ravel(leaf)
+            ]
             if len(directions) != len(leaves):
                 raise ValueError(
                     f"jvp: tangents[{i}] has {len(directions)} number(s) but primals[{i}] has "

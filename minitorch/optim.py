@@ -21,52 +21,14 @@ Examples:
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 from typing import Any
 
 from .module import Module, Parameter, is_trainable
 from .scalar import Scalar
+from .validate import check_real
 
-__all__ = ["Optimizer", "SGD", "Adam", "check_real"]
-
-
-def check_real(value: object, where: str, *, low: float = -math.inf, high: float = math.inf,
-               low_open: bool = False, high_open: bool = False) -> float:
-    """Return ``value`` as a float if it is a finite real number in the interval, else raise.
-
-    Args:
-        value: the argument to check (booleans, strings and NaN are refused).
-        where: ``"Class(argument)"``, used in the message.
-        low, high: the bounds; ``low_open``/``high_open`` exclude them.
-
-    Raises:
-        TypeError: if ``value`` is not a real number (or is a bool).
-        ValueError: if it is NaN, infinite or outside the interval.
-
-    Examples:
-        >>> check_real(0.1, "SGD(lr)", low=0.0)
-        0.1
-        >>> check_real("0.1", "SGD(lr)", low=0.0)
-        Traceback (most recent call last):
-        ...
-        TypeError: SGD(lr) expects a real number, got str '0.1'; pass a float such as 0.1
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{where} expects a real number, got {type(value).__name__} {value!r}; "
-            "pass a float such as 0.1"
-        )
-    number = float(value)
-    too_low = number <= low if low_open else number < low
-    too_high = number >= high if high_open else number > high
-    if not math.isfinite(number) or too_low or too_high:
-        left = "(" if low_open else "["
-        right = ")" if high_open else "]"
-        raise ValueError(
-            f"{where} must be a finite number in {left}{low:g}, {high:g}{right}, got {value!r}"
-        )
-    return number
+__all__ = ["Optimizer", "SGD", "Adam"]
 
 
 class Optimizer:

@@ -25,8 +25,12 @@ Examples:
 
 from __future__ import annotations
 
+import copyreg
 import functools
+import importlib
 import numbers
+import pickle
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +38,7 @@ import numpy as np
 
 from .autodiff import Context
 from .function import ScalarFunction
+from .pytree import leaves_like
 from .scalar import Scalar
 
 __all__ = ["primitive", "defvjp", "Primitive"]
@@ -128,7 +133,8 @@ class _PrimitiveNode(ScalarFunction):
                     f"vjpmaker; register one with defvjp({prim.__name__}, ...) at position {k}"
                 )
             cotangent = maker(ans, *args, **call.kwargs)(d_output)
-            values = _numbers_of(cotangent)
+            # Laid out like the argument (a dict by key, not by insertion order).
+            values = leaves_like(cotangent, args[k], f"primitive {prim.__name__}: the vjp for argument {k}")
             if len(values) != stop - start:
                 raise ValueError(
                     f"primitive {prim.__name__}: the vjp for argument {k} returned {len(values)} "
@@ -163,9 +169,31 @@ class Primitive:
         self.__name__ = getattr(fun, "__name__", "primitive")
         functools.update_wrapper(self, fun)
         # The primitive's own node class, so graphs and messages show its name.
-        self.node: type[_PrimitiveNode] = type(
-            self.__name__, (_PrimitiveNode,), {"__doc__": f"The graph node of primitive {self.__name__}."}
+        self.node: type[_PrimitiveNode] = _NodeClass(  # type: ignore[assignment]  # a subclass of it
+            self.__name__, (_PrimitiveNode,),
+            {"__doc__": f"The graph node of primitive {self.__name__}.", "primitive": self},
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled by name, as functions are: its vjpmakers are often lambdas, which cannot be.
+        module, name = getattr(self.fun, "__module__", None), getattr(self.fun, "__qualname__", "")
+        try:
+            found = _lookup(module, name) if module else None
+        except ImportError:
+            found = None
+        if found is not self:
+            raise pickle.PicklingError(
+                f"primitive {self.__name__} cannot be pickled: only a primitive defined at the top "
+                f"level of a module (found there under its own name) can, and {module}.{name} is not "
+                "this primitive; define it at module level"
+            )
+        return (_lookup, (module, name))
+
+    def __copy__(self) -> Primitive:
+        return self  # like a function: copies of a graph share it
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Primitive:
+        return self
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = _Call(self, args, kwargs)
@@ -176,6 +204,29 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<minitorch primitive {self.__name__}>"
+
+
+class _NodeClass(type):
+    """The type of a primitive's node class, so that the class pickles as its primitive's ``node``."""
+
+
+def _node_of(prim: Primitive) -> type[_PrimitiveNode]:
+    return prim.node
+
+
+def _reduce_node_class(cls: Any) -> tuple[Any, ...]:
+    return (_node_of, (cls.primitive,))
+
+
+def _lookup(module: str, qualname: str) -> Any:
+    """The object named ``qualname`` in ``module`` (``None`` if there is none)."""
+    found: Any = sys.modules.get(module) or importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+    return found
+
+
+copyreg.pickle(_NodeClass, _reduce_node_class)
 
 
 def primitive(fun: Callable[..., Any]) -> Primitive:

@@ -27,7 +27,7 @@ import numpy as np
 
 from .scalar import Scalar
 
-__all__ = ["flatten", "tree_map", "tree_leaves", "is_leaf"]
+__all__ = ["flatten", "tree_map", "tree_leaves", "is_leaf", "leaves_like"]
 
 Leaf = Any  # a real number, a Scalar, or a NumPy array of them
 
@@ -77,6 +77,53 @@ def tree_leaves(value: Any) -> list[Leaf]:
     leaves: list[Leaf] = []
     tree_map(lambda leaf, _: leaves.append(leaf), value)
     return leaves
+
+
+def leaves_like(value: Any, like: Any, path: str = "value") -> list[Any]:
+    """The numbers of ``value``, taken in the order of the numbers of ``like`` (same structure).
+
+    Dicts are matched by key, not by insertion order: ``{"b": 1, "a": 2}`` laid out like
+    ``{"a": 0.0, "b": 0.0}`` gives ``[2, 1]``. An array in ``like`` takes an array (or number)
+    with as many elements; anything in ``like`` that is not a container or a leaf (a string, ``None``)
+    takes nothing.
+
+    Raises:
+        ValueError: naming the path where the structures differ (missing or extra keys, lengths,
+            sizes).
+
+    Examples:
+        >>> leaves_like({"b": 1.0, "a": [2.0, 3.0]}, {"a": [0.0, 0.0], "b": 0.0})
+        [2.0, 3.0, 1.0]
+    """
+    if isinstance(like, (list, tuple)):
+        if not isinstance(value, (list, tuple)) or len(value) != len(like):
+            length = f" of {len(value)}" if isinstance(value, (list, tuple)) else ""
+            raise ValueError(
+                f"{path} should be a sequence of {len(like)} item(s) like the value it goes with, "
+                f"got {type(value).__name__}{length}"
+            )
+        return [
+            x for i, (v, w) in enumerate(zip(value, like, strict=True))
+            for x in leaves_like(v, w, f"{path}[{i}]")
+        ]
+    if isinstance(like, dict):
+        if not isinstance(value, dict) or set(value) != set(like):
+            got = (
+                f"the keys {', '.join(sorted(map(repr, value)))}" if isinstance(value, dict)
+                else type(value).__name__
+            )
+            raise ValueError(
+                f"{path} should be a dict with the keys {', '.join(sorted(map(repr, like)))} of the "
+                f"value it goes with, got {got}"
+            )
+        return [x for k, w in like.items() for x in leaves_like(value[k], w, f"{path}[{k!r}]")]
+    if not is_leaf(like):
+        return []
+    size = _size(like)
+    items = list(np.ravel(value)) if isinstance(value, (np.ndarray, list, tuple)) else [value]
+    if len(items) != size:
+        raise ValueError(f"{path} has {len(items)} number(s) where the value it goes with has {size}")
+    return items
 
 
 def _size(leaf: Leaf) -> int:

@@ -6,7 +6,9 @@ calls, a vjp can be differentiated again, so ``check_grads(order=2)`` passes. ``
 catch a deliberately wrong vjp, at first and at second order, and say where.
 """
 
+import copy
 import math
+import pickle
 from typing import Any
 
 import numpy as np
@@ -292,3 +294,50 @@ def test_check_grads_is_reproducible_with_its_seed() -> None:
 def test_check_grads_rejects_bad_settings(kwargs: dict[str, Any], match: str) -> None:
     with pytest.raises(ValueError, match=match):
         check_grads(np.sin, **kwargs)
+
+
+# ## Dict cotangents, pickling and copying graphs through a primitive
+
+
+@primitive
+def weighted(p: dict[str, float]) -> float:
+    return 2.0 * p["a"] + 3.0 * p["b"]
+
+
+# The vjp returns its dict in the opposite key order from the argument: matched by key.
+defvjp(weighted, lambda ans, p: lambda g: {"b": 3.0 * g, "a": 2.0 * g})
+
+
+def test_primitive_vjp_returning_dict_is_matched_by_key() -> None:
+    assert grad(weighted)({"a": 1.0, "b": 1.0}) == {"a": 2.0, "b": 3.0}
+
+
+def test_jvp_tangent_dict_is_matched_by_key() -> None:
+    out, tangent = jvp(weighted, ({"a": 1.0, "b": 1.0},), ({"b": 0.0, "a": 1.0},))
+    assert (out, tangent) == (5.0, 2.0)
+
+
+def test_jvp_tangent_dict_with_other_keys_is_refused_naming_them() -> None:
+    with pytest.raises(ValueError, match=r"tangents\[0\].*'a', 'b'.*'a', 'c'"):
+        jvp(weighted, ({"a": 1.0, "b": 1.0},), ({"a": 0.0, "c": 1.0},))
+
+
+@pytest.mark.parametrize("copy_with", ["pickle", "deepcopy"])
+def test_graph_through_a_module_level_primitive_can_be_copied(copy_with: str) -> None:
+    a, b = Scalar(1.0), Scalar(2.0)
+    out = weighted({"a": a, "b": b}) * a
+    if copy_with == "pickle":
+        a2, b2, out2 = pickle.loads(pickle.dumps((a, b, out)))
+    else:
+        a2, b2, out2 = copy.deepcopy((a, b, out))
+    out2.backward()
+    assert (a2.derivative, b2.derivative) == (2.0 * 1.0 + 8.0, 3.0)
+
+
+def test_pickling_a_local_primitive_is_refused_clearly() -> None:
+    @primitive
+    def local(x: float) -> float:
+        return x
+
+    with pytest.raises(pickle.PicklingError, match=r"primitive local cannot be pickled.*module level"):
+        pickle.dumps(local(Scalar(1.0)))

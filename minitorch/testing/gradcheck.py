@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from ..functional import jvp, vjp
+from ..functional import check_transform, jvp, vjp
 from ..pytree import flatten, tree_leaves, tree_map
 from ..scalar import Scalar, _innermost
+from ..validate import check_int, check_real
 
 __all__ = ["check_grads"]
 
@@ -51,17 +52,25 @@ def check_grads(
 
     Raises:
         AssertionError: naming the mode, the order, the point and both values.
-        ValueError: for an unknown mode or an order below 1.
+        TypeError: at once, if ``fun`` is not callable or a setting has the wrong type.
+        ValueError: at once, for an unknown mode, an order below 1, a negative tolerance or an
+            ``eps`` that is not above 0.
 
     Examples:
         >>> import numpy as np
         >>> check_grads(lambda x: np.sum(np.tanh(x) * x), order=2)(np.array([0.3, -1.2]))
     """
+    check_transform(fun, "check_grads")
+    if isinstance(modes, str) or not isinstance(modes, Sequence):
+        raise TypeError(f"check_grads: modes must be a tuple such as ('fwd', 'rev'), got {modes!r}")
     unknown = [m for m in modes if m not in ("fwd", "rev")]
     if unknown or not modes:
         raise ValueError(f"check_grads: modes must be drawn from ('fwd', 'rev'), got {tuple(modes)!r}")
-    if order < 1:
-        raise ValueError(f"check_grads: order must be at least 1, got {order}")
+    check_int(order, "check_grads(order)", low=1)
+    check_int(seed, "check_grads(seed)")
+    for name, value in (("atol", atol), ("rtol", rtol)):
+        check_real(value, f"check_grads({name})", low=0.0)
+    check_real(eps, "check_grads(eps)", low=0.0, low_open=True)
 
     def checker(*args: Any) -> None:
         _check_at(fun, args, tuple(modes), order, 1, (atol, rtol, eps), np.random.default_rng(seed))
