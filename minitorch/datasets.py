@@ -35,6 +35,12 @@ class Graph:
     X: list[Point]
     y: list[int]
 
+    def __post_init__(self) -> None:
+        if not len(self.X) == len(self.y) == self.N:
+            raise ValueError(
+                f"Graph: N={self.N!r}, {len(self.X)} points X and {len(self.y)} labels y must agree"
+            )
+
 
 class DatasetFn(Protocol):
     def __call__(self, N: int, rng: random.Random | None = None) -> Graph: ...  # noqa: N803
@@ -150,11 +156,18 @@ def spiral(N: int, rng: random.Random | None = None) -> Graph:  # noqa: N803
     return Graph(2 * half, arm0 + arm1, [0] * half + [1] * half)
 
 
-datasets: dict[str, DatasetFn] = {
+class _Datasets(dict[str, DatasetFn]):
+    """The dataset table: an unknown name raises a KeyError listing the names there are."""
+
+    def __missing__(self, name: str) -> DatasetFn:
+        raise KeyError(f"datasets: no dataset named {name!r}; choose one of {', '.join(self)}")
+
+
+datasets: dict[str, DatasetFn] = _Datasets({
     "Simple": simple,
     "Diag": diag,
     "Split": split,
     "Xor": xor,
     "Circle": circle,
     "Spiral": spiral,
-}
+})

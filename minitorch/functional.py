@@ -186,8 +186,8 @@ def _value_and_grad(fun: Callable[..., Any], argnum: int, who: str) -> Callable[
         level = new_level()
         leaves: list[Scalar] = []
         boxed = list(args)
-        boxed[argnum] = _box(args[argnum], level, leaves, f"args[{argnum}]")
-        out = _backprop_scalar_output(fun(*boxed, **kwargs), level, "grad")
+        boxed[argnum] = _box(args[argnum], level, leaves, f"{who}: args[{argnum}]")
+        out = _backprop_scalar_output(fun(*boxed, **kwargs), level, who)
         return _unbox(out, level), _read_derivatives(args[argnum], leaves)
 
     return value_and_grad_fun
@@ -238,7 +238,7 @@ def multigrad_dict(fun: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
         leaves: dict[str, list[Scalar]] = {}
         for name, value in bound.arguments.items():
             leaves[name] = []
-            bound.arguments[name] = _box(value, level, leaves[name], name)
+            bound.arguments[name] = _box(value, level, leaves[name], f"multigrad_dict: {name}")
         _backprop_scalar_output(fun(*bound.args, **bound.kwargs), level, "multigrad_dict")
         original = _bind(fun, args, kwargs).arguments
         return {name: _read_derivatives(original[name], leaves[name]) for name in leaves}
@@ -273,7 +273,7 @@ def grad_named(fun: Callable[..., Any], argname: str) -> Callable[..., Any]:
         original = bound.arguments[argname]
         level = new_level()
         leaves: list[Scalar] = []
-        bound.arguments[argname] = _box(original, level, leaves, argname)
+        bound.arguments[argname] = _box(original, level, leaves, f"grad_named: {argname}")
         _backprop_scalar_output(fun(*bound.args, **bound.kwargs), level, "grad_named")
         return _read_derivatives(original, leaves)
 
@@ -320,7 +320,7 @@ def jacobian(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
         level = new_level()
         leaves: list[Scalar] = []
         boxed = list(args)
-        boxed[argnum] = _box(x, level, leaves, f"args[{argnum}]")
+        boxed[argnum] = _box(x, level, leaves, f"jacobian: args[{argnum}]")
         elements, out_shape = _output_elements(fun(*boxed, **kwargs))
         rows: list[Any] = []
         for element in elements:
@@ -368,7 +368,7 @@ def vjp(fun: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tu
     boxed = []
     for i, primal in enumerate(primals):
         leaves.append([])
-        boxed.append(_box(primal, level, leaves[-1], f"primals[{i}]"))
+        boxed.append(_box(primal, level, leaves[-1], f"vjp: primals[{i}]"))
     with enable_grad():
         out = fun(*boxed)
     out_elements = [x for o in tree_leaves(out) for x in np.ravel(o)]
@@ -429,7 +429,7 @@ def jvp(fun: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, 
         boxed = []
         for i, (primal, tangent) in enumerate(zip(primals, tangents, strict=True)):
             leaves: list[Scalar] = []
-            boxed.append(_box(primal, level, leaves, f"primals[{i}]"))
+            boxed.append(_box(primal, level, leaves, f"jvp: primals[{i}]"))
             directions = [
                 t for leaf in leaves_like(tangent, primal, f"jvp: tangents[{i}]") for t in np.ravel(leaf)
             ]

@@ -230,7 +230,16 @@ copyreg.pickle(_NodeClass, _reduce_node_class)
 
 
 def primitive(fun: Callable[..., Any]) -> Primitive:
-    """Decorator: make ``fun`` (on floats or arrays, returning one number) a single graph node."""
+    """Decorator: make ``fun`` (on floats or arrays, returning one number) a single graph node.
+
+    Raises:
+        TypeError: if ``fun`` is not callable (or is already a primitive).
+    """
+    if isinstance(fun, Primitive) or not callable(fun):
+        raise TypeError(
+            f"primitive: expects a plain function to wrap, got {type(fun).__name__} {fun!r}; "
+            "write @primitive above a def"
+        )
     return Primitive(fun)
 
 
@@ -238,13 +247,19 @@ def defvjp(fun: Primitive, *vjpmakers: VJPMaker | None) -> None:
     """Register the vjpmakers of a primitive, one per positional argument (``None`` to skip one).
 
     Raises:
-        TypeError: if ``fun`` was not made with :func:`primitive`.
+        TypeError: if ``fun`` was not made with :func:`primitive`, or a vjpmaker is not callable.
     """
     if not isinstance(fun, Primitive):
         raise TypeError(
             f"defvjp: {getattr(fun, '__name__', fun)!r} is not a primitive; decorate it with "
             "@minitorch.primitive first"
         )
+    for k, maker in enumerate(vjpmakers):
+        if maker is not None and not callable(maker):
+            raise TypeError(
+                f"defvjp({fun.__name__}): vjpmaker {k} is {type(maker).__name__} {maker!r}; pass a "
+                "function (ans, *args) -> (g -> vjp), or None to skip an argument"
+            )
     for k, maker in enumerate(vjpmakers):
         if maker is not None:
             fun.vjpmakers[k] = maker

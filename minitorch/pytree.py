@@ -159,7 +159,7 @@ def flatten(value: Any) -> tuple[np.ndarray, Callable[[np.ndarray], Any]]:
             )
         return np.asarray(leaf, dtype=float).ravel()
 
-    parts = tree_leaves(tree_map(as_floats, value))
+    parts = tree_leaves(tree_map(as_floats, value, "flatten: value"))
     vector = np.concatenate(parts) if parts else np.zeros(0)
     total = vector.size
 

@@ -97,10 +97,10 @@ def test_flatten_unflatten_wrong_length_raises_value_error() -> None:
 @pytest.mark.parametrize(
     ("tree", "path"),
     [
-        ({"w": [1.0, "two"]}, "args['w'][1]"),
-        ([1.0, None], "args[1]"),
-        ({"flag": True}, "args['flag']"),
-        ((1.0, np.bool_(False)), "args[1]"),
+        ({"w": [1.0, "two"]}, "value['w'][1]"),
+        ([1.0, None], "value[1]"),
+        ({"flag": True}, "value['flag']"),
+        ((1.0, np.bool_(False)), "value[1]"),
     ],
     ids=["string", "none", "bool", "numpy-bool"],
 )

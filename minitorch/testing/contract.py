@@ -66,6 +66,12 @@ def check_function_at(
     name, where = fn.__name__, f"check_function({fn.__name__})"
     # New float objects (x * 1.0 keeps -0.0), so that an input stored on the class is always seen
     # as a change, even when the same point is drawn twice.
+    for i, x in enumerate(point):
+        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+            raise TypeError(
+                f"check_function_at({name}): point[{i}] is {type(x).__name__} {x!r}; "
+                "give the point as real numbers"
+            )
     point = tuple(float(x) * 1.0 for x in point)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # probing the edge of the domain

@@ -170,7 +170,15 @@ def find_wrong_backward(
     recursion) and checks each node's function at the values its inputs had, with the values its
     ``forward`` saved, against central differences of its ``forward``. Only variable inputs are
     checked (a constant never receives a derivative). Returns ``None`` if every node agrees.
+
+    Raises:
+        TypeError: if ``output`` is not a Scalar.
     """
+    if not isinstance(output, Scalar):
+        raise TypeError(
+            f"find_wrong_backward: output must be a Scalar (the result whose graph to check), got "
+            f"{type(output).__name__} {output!r}"
+        )
     with warnings.catch_warnings():
         # Probing forward near the edge of its domain may warn (log(0)); those points are skipped.
         warnings.simplefilter("ignore", RuntimeWarning)
