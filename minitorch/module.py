@@ -287,7 +287,16 @@ class Module:
         # END TASK 0.4
 
     def add_parameter(self, k: str, v: Any) -> Parameter:
-        """Register ``v`` as a parameter named ``k`` and return the :class:`Parameter`."""
+        """Register ``v`` as a parameter named ``k`` and return the :class:`Parameter`.
+
+        Raises:
+            TypeError: if ``k`` is not a string, or ``v`` is not something a Parameter may hold.
+        """
+        if not isinstance(k, str):
+            raise TypeError(
+                f"{type(self).__name__}.add_parameter: the name must be a str, got "
+                f"{type(k).__name__} {k!r}"
+            )
         p = v if isinstance(v, Parameter) else Parameter(v, k)
         self._registry("_parameters")[k] = p
         return p

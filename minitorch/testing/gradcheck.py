@@ -73,6 +73,7 @@ def check_grads(
     check_real(eps, "check_grads(eps)", low=0.0, low_open=True)
 
     def checker(*args: Any) -> None:
+        tree_map(lambda x, _: x, args, "check_grads: args")  # refuse non-numbers, naming their path
         _check_at(fun, args, tuple(modes), order, 1, (atol, rtol, eps), np.random.default_rng(seed))
 
     return checker

@@ -92,6 +92,7 @@ class Expression:
         steps: at least one step; step ``k`` may use any value with an index below ``arity + k``.
 
     Raises:
+        TypeError: for a step that is not a :class:`Step`.
         ValueError: for an unknown operation, a wrong number of operands, or an operand that
             refers to a value not computed yet.
     """
@@ -102,6 +103,11 @@ class Expression:
                 f"Expression needs at least one input and one step, got {arity} and {len(steps)}"
             )
         for k, step in enumerate(steps):
+            if not isinstance(step, Step):
+                raise TypeError(
+                    f"Expression: step {k} is {type(step).__name__} {step!r}; make each step a "
+                    "Step(op, operands, constant)"
+                )
             op = OPERATIONS.get(step.op)
             if op is None:
                 raise ValueError(f"Expression: step {k} uses the unknown operation {step.op!r}")
