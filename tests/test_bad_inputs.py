@@ -512,5 +512,5 @@ def counts() -> Counter[str]:
 
 if __name__ == "__main__":
     for entry, n in sorted(counts().items()):
-        print(f"{entry:40} {n}")  # noqa: T201
-    print(f"{'total':40} {len(CASES)}")  # noqa: T201
+        print(f"{entry:40} {n}")
+    print(f"{'total':40} {len(CASES)}")
