@@ -38,8 +38,9 @@ def is_trainable(value: object) -> bool:
 def check_parameter_value(value: object, where: str = "Parameter()") -> None:
     """Decide what a :class:`Parameter` may hold, or raise a TypeError naming ``where``.
 
-    A Parameter holds a trainable leaf (see :data:`TRAINABLE_TYPES`), or, as in the course, a plain
-    real number (kept as given, for tests of module trees; an optimizer cannot train it).
+    A Parameter holds a trainable leaf (see :data:`TRAINABLE_TYPES`), a tensor-like value (one with a
+    ``requires_grad_`` method, as the course's tests use), or, as in the course, a plain real number
+    (kept as given, for tests of module trees; an optimizer cannot train it).
 
     Raises:
         TypeError: for anything else (strings, ``None``, lists, booleans, computed Scalars), with
@@ -52,8 +53,8 @@ def check_parameter_value(value: object, where: str = "Parameter()") -> None:
         ...
         TypeError: Parameter() expects a Scalar (or a plain number), got str 'abc'; pass ...
     """
-    if is_trainable(value):
-        return
+    if is_trainable(value) or callable(getattr(value, "requires_grad_", None)):
+        return  # a leaf Scalar, or a tensor-like value (the course tests with such a stand-in)
     if isinstance(value, Scalar):
         kind = "a constant" if value.is_constant() else "computed from other Scalars"
         raise TypeError(

@@ -354,3 +354,19 @@ def test_parameter_arithmetic_says_to_use_value(use: object) -> None:
 def test_parameter_arithmetic_with_numpy_number_says_to_use_value() -> None:
     with pytest.raises(TypeError, match=r"\.value"):
         np.float64(2.0) * Parameter(Scalar(1.0))
+
+
+@pytest.mark.task0_4
+def test_parameter_accepts_a_tensor_like_value_and_marks_it() -> None:
+    """The course's tests put a stand-in with ``requires_grad_`` in a Parameter."""
+
+    class TensorLike:
+        def __init__(self) -> None:
+            self.requires_grad = False
+
+        def requires_grad_(self, flag: bool) -> None:
+            self.requires_grad = flag
+
+    value = TensorLike()
+    Parameter(value)
+    assert value.requires_grad
