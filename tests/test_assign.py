@@ -54,8 +54,8 @@ EXPECTED_BLOCKS = {
     "0.3": {"map", "zipWith", "reduce", "negList", "addLists", "sum", "prod"},
     "0.4": {
         f"Module.{name}"
-        for name in ("modules", "children", "train", "eval", "_set_training", "named_parameters",
-                     "parameters")
+        for name in ("modules", "children", "train", "eval", "_set_training", "named_modules",
+                     "named_parameters", "parameters")
     },
     "1.1": {"central_difference"},
     "1.2": {f"{name}.forward" for name in BUILTINS},
