@@ -19,7 +19,7 @@ from .module import Module, Parameter
 from .optim import SGD, Adam, Optimizer
 from .primitive import Primitive, defvjp, primitive
 from .pytree import flatten
-from .scalar import Scalar, ScalarHistory, derivative_check
+from .scalar import Scalar, ScalarHistory
 from .scalar_functions import (
     EQ,
     LT,
@@ -40,6 +40,13 @@ from .scalar_functions import (
     Tanh,
 )
 from .testing import MathTest, MathTestVariable, check_grads
+from .testing.diagnose import derivative_check
+
+try:  # the speed layer turns itself on when imported (unless MINITORCH_FAST=0); see fast/__init__.py
+    from . import fast  # noqa: F401 - imported for its effect: it installs the speed layer
+except ModuleNotFoundError as missing:  # the student copy leaves it out: the reference engine runs
+    if missing.name != "minitorch.fast":
+        raise
 
 __all__ = [
     # Module 0

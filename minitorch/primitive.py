@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 
 from .autodiff import Context
-from .function import ScalarFunction
 from .scalar import Scalar
+from .scalar_function import ScalarFunction, call_function
 
 __all__ = ["primitive", "defvjp", "Primitive"]
 
@@ -172,7 +172,7 @@ class Primitive:
         values = call.flat_values()
         if not any(isinstance(v, Scalar) for v in values):
             return self.fun(*args, **kwargs)
-        return self.node._apply_general(tuple(values), prefix=(call,))
+        return call_function(self.node, values, prefix=(call,))
 
     def __repr__(self) -> str:
         return f"<minitorch primitive {self.__name__}>"

@@ -10,7 +10,7 @@ import random
 from typing import Any
 
 import pytest
-from engines import engine
+from engines import ENGINES, engine
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,7 +27,7 @@ def _derivatives(leaves: list[Scalar]) -> list[Any]:
 def _both_loops(build: Any, n_leaves: int, values: list[float], d_output: float = 1.0) -> list[list[Any]]:
     """The leaves' derivatives after ``build(leaves).backward(d_output)`` under each loop."""
     results = []
-    for loop in ("scalar", "generic"):
+    for loop in ENGINES:
         leaves = [Scalar(v) for v in values[:n_leaves]]
         out = build(leaves)
         with engine(loop):
@@ -184,7 +184,7 @@ def test_a_derivative_set_on_an_inner_node_is_left_alone() -> None:
     assert (x.derivative, middle.derivative) == (6.0, 100.0)
 
 
-@pytest.mark.parametrize("loop", ["scalar", "generic"])
+@pytest.mark.parametrize("loop", ENGINES)
 def test_a_hand_built_history_without_a_context_is_explained(loop: str) -> None:
     x = Scalar(1.0)
     made = Scalar(2.0, ScalarHistory(Double, None, [x]))
@@ -225,7 +225,7 @@ class TwoForOne(ScalarFunction):
         return d_output, d_output
 
 
-@pytest.mark.parametrize("loop", ["scalar", "generic"])
+@pytest.mark.parametrize("loop", ENGINES)
 def test_wrong_number_of_derivatives_names_the_function(loop: str) -> None:
     y = TwoForOne.apply(Scalar(1.0)) * 2.0
     expected = r"TwoForOne.backward returned 2 derivative\(s\) for 1 input"
