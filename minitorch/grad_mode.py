@@ -25,16 +25,42 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["ModeState", "mode", "is_grad_enabled", "no_grad", "enable_grad", "SavedModes"]
+__all__ = [
+    "ModeState", "mode", "SpecialModeCount", "special_modes", "is_grad_enabled", "no_grad", "enable_grad",
+    "SavedModes",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class SpecialModeCount:
+    """How many threads are in a special mode now (recording off, or anomaly detection on).
+
+    Process-wide, so that the speed layer can skip the per-thread flag (a slower read) while no
+    thread is in a special mode, the common case. Changed under a lock, when a thread's mode changes.
+    """
+
+    __slots__ = ("threads", "lock")
+
+    def __init__(self) -> None:
+        self.threads = 0
+        self.lock = threading.Lock()
+
+    def change(self, by: int) -> None:
+        """Add ``by`` (+1: a thread left the plain mode, -1: it came back)."""
+        with self.lock:
+            self.threads += by
+
+
+special_modes = SpecialModeCount()
+"""The number of threads in a special mode (see :class:`SpecialModeCount`)."""
 
 
 class ModeState(threading.local):
     """The mode flags of one thread (see the module docstring).
 
     ``plain`` is true while history is recorded and anomaly detection is off: the one flag the
-    speed layer reads per operation (reading a thread-local attribute costs more than a plain one).
+    speed layer reads per operation, and only while :data:`special_modes` counts a thread.
     """
 
     def __init__(self) -> None:
@@ -51,7 +77,7 @@ class ModeState(threading.local):
     @grad_enabled.setter
     def grad_enabled(self, value: bool) -> None:
         self._grad_enabled = value
-        self.plain = value and self._anomaly is None
+        self._update_plain()
 
     @property
     def anomaly(self) -> Any:
@@ -61,7 +87,13 @@ class ModeState(threading.local):
     @anomaly.setter
     def anomaly(self, recorder: Any) -> None:
         self._anomaly = recorder
-        self.plain = self._grad_enabled and recorder is None
+        self._update_plain()
+
+    def _update_plain(self) -> None:
+        plain = self._grad_enabled and self._anomaly is None
+        if plain != self.plain:
+            self.plain = plain
+            special_modes.change(-1 if plain else 1)
 
 
 mode = ModeState()

@@ -61,6 +61,17 @@ def test_engine_second_backward_on_same_output_adds_again(a: float) -> None:
 
 
 @pytest.mark.task1_4
+def test_engine_accumulate_derivative_adds_to_what_the_leaf_holds() -> None:
+    """Catches an accumulate_derivative that overwrites: both loops go through it for leaves."""
+    x = Scalar(2.0)
+    x.accumulate_derivative(1.5)
+    x.accumulate_derivative(2.0)
+    assert x.derivative == 3.5
+    (x * 4.0).backward()  # the engine adds 4 to the 3.5 already there
+    assert x.derivative == 7.5
+
+
+@pytest.mark.task1_4
 def test_engine_zero_grad_forgets_scalar_derivative() -> None:
     x = Scalar(2.0)
     (x * x).backward()

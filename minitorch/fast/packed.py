@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..autodiff import Context, backpropagate
-from ..grad_mode import mode
+from ..grad_mode import mode, special_modes
 from ..scalar import Scalar, ScalarHistory, next_id
 from ..scalar_function import ScalarFunction, call_function, check_forward_result, explain_forward_error
 from .backprop import backpropagate_scalars
@@ -155,8 +155,8 @@ def fast_apply(cls: type[ScalarFunction], *vals: Any) -> Any:
             return call_function(cls, vals)
     else:
         return call_function(cls, vals)
-    if not mode.plain:  # no_grad or anomaly detection: the reference apply handles both
-        return call_function(cls, vals)
+    if special_modes.threads and not mode.plain:  # no_grad or anomaly detection in this thread
+        return call_function(cls, vals)  # the reference apply handles both
     if variables:
         # Context(False, (), variables) without the call to __init__: this is the hot path.
         ctx = _new_object(Context)
