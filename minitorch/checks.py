@@ -38,6 +38,8 @@ PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 def is_real(value: object) -> bool:
     """True for a real number (int, float, NumPy scalar, Fraction, ...) that is not a bool."""
+    if type(value) is float:  # the common case, without the slower check against the ABC
+        return True
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
@@ -51,7 +53,7 @@ def innermost(value: Any) -> float:
         >>> innermost(3)
         3.0
     """
-    while not isinstance(value, numbers.Real):
+    while type(value) is not float and not isinstance(value, numbers.Real):
         value = value.data
     return float(value)
 
@@ -73,12 +75,14 @@ def wrong_derivative_count(
     )
 
 
-def object_array(items: Sequence[Any]) -> np.ndarray[Any, np.dtype[Any]]:
-    """A 1-D object array of ``items``, each stored as it is (``np.array`` would unpack sequences)."""
+def object_array(items: Sequence[Any], shape: tuple[int, ...] | None = None) -> np.ndarray[Any, Any]:
+    """An object array of ``items`` (1-D, or reshaped to ``shape``), each stored as it is.
+
+    ``np.array(items)`` would try to convert Scalars to numbers or unpack sequences; this never does.
+    """
     out = np.empty(len(items), dtype=object)
-    for i, item in enumerate(items):
-        out[i] = item
-    return out
+    out[:] = items
+    return out if shape is None else out.reshape(shape)
 
 
 def user_frame(skip: int = 1) -> FrameType | None:

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .autodiff import Context
+from .checks import object_array
 from .scalar import Scalar
 from .scalar_function import ScalarFunction, call_function
 
@@ -85,9 +86,7 @@ def _refill(value: Any, raw: Any) -> Any:
     if isinstance(value, np.ndarray) and value.dtype.kind in "fiuO":
         items = [next(raw) for _ in range(value.size)]
         if any(isinstance(x, Scalar) for x in items):
-            out = np.empty(len(items), dtype=object)
-            out[:] = items
-            return out.reshape(value.shape)
+            return object_array(items, value.shape)
         return np.array(items, dtype=float).reshape(value.shape)
     if isinstance(value, list):
         return [_refill(x, raw) for x in value]

@@ -43,7 +43,7 @@ __all__ = [
     "INSTRUCTOR_ONLY", "StudentCopy", "stub_message", "stub_lines", "stub_source", "write_student_copy",
 ]
 
-INSTRUCTOR_ONLY = ("tests/test_assign.py", "minitorch/fast/")
+INSTRUCTOR_ONLY = ("tests/test_assign.py", "tests/test_fast_layer.py", "minitorch/fast/")
 """Files left out of the student's copy (a name ending in ``/`` is a whole folder): the self-check of
 the skeleton needs the solution, and the speed layer ``minitorch/fast/`` holds a finished engine (the
 package works without it: ``import minitorch`` then uses the reference engine)."""

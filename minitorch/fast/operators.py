@@ -27,58 +27,72 @@ _tanh = MethodType(fast_apply, Tanh)
 
 
 def add(self: Any, b: Any) -> Any:
+    """``Scalar.__add__`` with ``apply`` bound once (the same graph as the reference one)."""
     return _add(self, b)
 
 
 def radd(self: Any, b: Any) -> Any:
+    """``Scalar.__radd__`` with ``apply`` bound once (the same graph as the reference one)."""
     return _add(b, self)
 
 
 def sub(self: Any, b: Any) -> Any:
+    """``Scalar.__sub__`` with ``apply`` bound once (the same graph as the reference one)."""
     return _add(self, -b if type(b) is float else _neg(b))
 
 
 def rsub(self: Any, b: Any) -> Any:
+    """``Scalar.__rsub__`` with ``apply`` bound once (the same graph as the reference one)."""
     return _add(b, _neg(self))
 
 
 def mul(self: Any, b: Any) -> Any:
+    """``Scalar.__mul__`` with ``apply`` bound once (the same graph as the reference one)."""
     return _mul(self, b)
 
 
 def rmul(self: Any, b: Any) -> Any:
+    """``Scalar.__rmul__`` with ``apply`` bound once (the same graph as the reference one)."""
     return _mul(b, self)
 
 
 def truediv(self: Any, b: Any) -> Any:
+    """``Scalar.__truediv__`` with ``apply`` bound once (the same graph as the reference one)."""
     return _mul(self, _inv(b))
 
 
 def rtruediv(self: Any, b: Any) -> Any:
+    """``Scalar.__rtruediv__`` with ``apply`` bound once (the same graph as the reference one)."""
     return _mul(b, _inv(self))
 
 
 def neg(self: Any) -> Any:
+    """``Scalar.__neg__`` with ``apply`` bound once (the same graph as the reference one)."""
     return _neg(self)
 
 
 def relu(self: Any) -> Any:
+    """``Scalar.relu`` with ``apply`` bound once (the same graph as the reference one)."""
     return _relu(self)
 
 
 def exp(self: Any) -> Any:
+    """``Scalar.exp`` with ``apply`` bound once (the same graph as the reference one)."""
     return _exp(self)
 
 
 def log(self: Any) -> Any:
+    """``Scalar.log`` with ``apply`` bound once (the same graph as the reference one)."""
     return _log(self)
 
 
 def sigmoid(self: Any) -> Any:
+    """``Scalar.sigmoid`` with ``apply`` bound once (the same graph as the reference one)."""
     return _sigmoid(self)
 
 
 def tanh(self: Any) -> Any:
+    """``Scalar.tanh`` with ``apply`` bound once (the same graph as the reference one)."""
     return _tanh(self)
 
 

@@ -10,7 +10,7 @@ difference of ``forward`` alone. This module checks that one function at a time:
   ``backward`` that forgets to multiply by ``d_output`` is caught) and returns the first
   :class:`WrongDerivative`;
 - :func:`find_wrong_backward` walks a finished graph, from the inputs towards the output, and
-  applies that check to every node at the values it saw. :func:`~minitorch.derivative_check` calls
+  applies that check to every node at the values it saw. :func:`derivative_check` calls
   it when a composite derivative is wrong, to name the function at fault.
 
 Examples:
@@ -196,7 +196,7 @@ def find_wrong_backward(
 
 
 def explain_wrong_derivative(output: Scalar) -> str:
-    """A sentence for :func:`~minitorch.derivative_check`'s error: which function is at fault."""
+    """A sentence for :func:`derivative_check`'s error: which function is at fault."""
     try:
         wrong = find_wrong_backward(output)
     except Exception as error:  # the diagnosis must never hide the error it explains

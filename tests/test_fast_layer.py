@@ -1,8 +1,11 @@
-"""The loop specialised to Scalars gives what the generic loop gives, and hands back what it can't do.
+"""The speed layer's loop gives what the reference loop gives, and hands back what it can't do.
 
-``Scalar.backward`` and ``backpropagate`` run :mod:`minitorch.scalar_backprop` on graphs of plain
-Scalars. Each test here compares it with the generic loop of ``backpropagate`` (see
-``tests/engines.py``) or checks that a graph it must not handle still gets the generic loop's result.
+``PackedScalar.backward`` runs :mod:`minitorch.fast.backprop` on graphs made with the speed layer
+on. Each test here builds a graph with the layer on and backpropagates it under each engine (see
+``tests/engines.py``: with the layer off, the reference loop walks the packed graph through the
+``Variable`` protocol), or checks that a graph the fast loop must not handle still gets the
+reference loop's result. (The engine tests in ``test_engine.py``, ``test_autodiff.py`` and
+``test_scalar.py`` run whole, graph building included, under both engines.)
 """
 
 import math
@@ -41,7 +44,7 @@ def _assert_same(fast: list[Any], generic: list[Any]) -> None:
     assert len(fast) == len(generic)
     for i, (a, b) in enumerate(zip(fast, generic, strict=True)):
         if a is None or b is None:
-            assert a is b, f"leaf {i}: {a!r} by the Scalar loop, {b!r} by the generic loop"
+            assert a is b, f"leaf {i}: {a!r} by the fast loop, {b!r} by the reference loop"
         else:
             assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12), f"leaf {i}: {a!r} != {b!r}"
 
