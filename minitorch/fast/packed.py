@@ -156,7 +156,9 @@ def fast_apply(cls: type[ScalarFunction], *vals: Any) -> Any:
     else:
         return call_function(cls, vals)
     if special_modes.threads and not mode.plain:  # no_grad or anomaly detection in this thread
-        return call_function(cls, vals)  # the reference apply handles both
+        if mode.anomaly is not None:
+            return call_function(cls, vals)  # the reference apply runs the anomaly hook
+        variables = 0  # no_grad: compute the value only
     if variables:
         # Context(False, (), variables) without the call to __init__: this is the hot path.
         ctx = _new_object(Context)
