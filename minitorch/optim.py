@@ -24,9 +24,9 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from .checks import check_real, innermost
 from .module import Module, Parameter, is_trainable
 from .scalar import Scalar
-from .validate import check_real
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
@@ -84,7 +84,7 @@ class Optimizer:
     def _gradients(self) -> list[tuple[Parameter, float]]:
         """The parameters whose value has a derivative, with that derivative as a float."""
         return [
-            (p, _float(p.value.derivative))
+            (p, innermost(p.value.derivative))
             for p in self.parameters
             if p.value.derivative is not None
         ]
@@ -140,13 +140,6 @@ class Optimizer:
         pass
 
 
-def _float(x: Any) -> float:
-    """The float at the bottom of a derivative (in nested traces it may be a Scalar)."""
-    while isinstance(x, Scalar):
-        x = x.data
-    return float(x)
-
-
 def _set_value(p: Parameter, new_value: float) -> None:
     """Write ``new_value`` into the Scalar ``p`` holds, in place, and clear its derivative.
 
@@ -179,7 +172,7 @@ class SGD(Optimizer):
     def step(self) -> None:
         """Take one descent step on every parameter that has a derivative."""
         for p, g in self._gradients():
-            _set_value(p, _float(p.value.data) - self.lr * g)
+            _set_value(p, innermost(p.value.data) - self.lr * g)
 
     def _hyperparameters(self) -> dict[str, Any]:
         return {"lr": self.lr}
@@ -241,7 +234,7 @@ class Adam(Optimizer):
             v = b2 * v + (1.0 - b2) * g * g
             self._moments[i] = (m, v)
             update = self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
-            _set_value(p, _float(p.value.data) - update)
+            _set_value(p, innermost(p.value.data) - update)
 
     def _hyperparameters(self) -> dict[str, Any]:
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps}

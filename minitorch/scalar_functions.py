@@ -1,7 +1,7 @@
 """The built-in functions, each a ``ScalarFunction`` with its derivative beside its formula.
 
 Task 1.2 writes their ``forward``, task 1.4 their ``backward``; the base class and ``apply`` are in
-:mod:`minitorch.function` (``ScalarFunction`` is importable from here too, as in the course).
+:mod:`minitorch.scalar_function` (``ScalarFunction`` is importable from here too, as in the course).
 
 The built-in formulas are written with operations that work on floats and on Scalars alike, so that
 the functional API can differentiate a derivative again (``grad(grad(f))``).
@@ -23,8 +23,8 @@ from typing import Any
 
 from . import operators
 from .autodiff import Context
-from .function import ScalarFunction
-from .scalar import Scalar, _innermost
+from .checks import innermost, is_real
+from .scalar_function import ScalarFunction
 
 # What the built-in formulas compute with: a float at first order, or, inside a nested trace of the
 # functional API, a Scalar of a lower level. Their annotations say ``Value`` where either may appear.
@@ -38,7 +38,7 @@ __all__ = [
 
 def _unary(fn: type[ScalarFunction], on_float: Callable[[float], float], x: Any) -> Any:
     """Apply a function to a float with ``on_float``, or record it on a lower-level Scalar."""
-    return fn.apply(x) if isinstance(x, Scalar) else on_float(x)
+    return oninnermost(x) if is_real(x) else fn.apply(x)
 
 
 class Add(ScalarFunction):
@@ -180,7 +180,7 @@ class ReLU(ScalarFunction):
     def backward(ctx: Context, d_output: Value) -> Value:
         # BEGIN TASK 1.4
         (a,) = ctx.saved_values
-        return 0.0 if _innermost(a) <= 0.0 else d_output  # at NaN: d_output, as in PyTorch
+        return 0.0 if innermost(a) <= 0.0 else d_output  # at NaN: d_output, as in PyTorch
         # END TASK 1.4
 
 
@@ -190,7 +190,7 @@ class LT(ScalarFunction):
     @staticmethod
     def forward(ctx: Context, a: Value, b: Value) -> Value:
         # BEGIN TASK 1.2
-        return operators.lt(_innermost(a), _innermost(b))
+        return operators.lt(innermost(a), innermost(b))
         # END TASK 1.2
 
     @staticmethod
@@ -206,7 +206,7 @@ class EQ(ScalarFunction):
     @staticmethod
     def forward(ctx: Context, a: Value, b: Value) -> Value:
         # BEGIN TASK 1.2
-        return operators.eq(_innermost(a), _innermost(b))
+        return operators.eq(innermost(a), innermost(b))
         # END TASK 1.2
 
     @staticmethod
@@ -226,7 +226,7 @@ class Pow(ScalarFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Value, b: Value) -> Value:
-        if isinstance(a, Scalar) or isinstance(b, Scalar):
+        if not (is_real(a) and is_real(b)):
             out: Any = Pow.apply(a, b)
         else:
             out = operators.pow(a, b)
@@ -237,16 +237,16 @@ class Pow(ScalarFunction):
     def backward(ctx: Context, d_output: Value) -> tuple[Value, Value]:
         a, b, out = ctx.saved_values
         # b * a^(b-1) is 0 when b is 0, even at a = 0 where a^(b-1) is inf.
-        da = d_output * b * _pow(a, b - 1.0) if _innermost(b) != 0.0 else 0.0
+        da = d_output * b * _pow(a, b - 1.0) if innermost(b) != 0.0 else 0.0
         if not ctx.needs_grad(1):
             return da, 0.0
-        base = _innermost(a)
+        base = innermost(a)
         if base > 0.0:
             return da, d_output * out * _unary(Log, operators.log, a)
         if base == 0.0:
             # d/db a^b = a^b ln a: 0 for b >= 0 (the limit, as PyTorch takes it); for b < 0 it is
             # a^b * ln 0 = ±inf * -inf, whose sign follows a^b (PyTorch's value too).
-            if _innermost(b) >= 0.0:
+            if innermost(b) >= 0.0:
                 return da, 0.0
             return da, d_output * out * -math.inf
         # a < 0 (or NaN): no real derivative exists; nan (with a warning for a < 0).
@@ -254,7 +254,7 @@ class Pow(ScalarFunction):
 
 
 def _pow(a: Any, b: Any) -> Any:
-    if isinstance(a, Scalar) or isinstance(b, Scalar):
+    if not (is_real(a) and is_real(b)):
         return Pow.apply(a, b)
     return operators.pow(a, b)
 
@@ -328,7 +328,7 @@ class Abs(ScalarFunction):
     @staticmethod
     def backward(ctx: Context, d_output: Value) -> Value:
         (a,) = ctx.saved_values
-        value = _innermost(a)
+        value = innermost(a)
         if value > 0.0:
             return d_output
         return -d_output if value < 0.0 else 0.0  # 0 at 0 and at NaN, as in PyTorch

@@ -20,6 +20,7 @@ Examples:
 
 from __future__ import annotations
 
+import numbers
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -29,8 +30,8 @@ import numpy as np
 from . import operators
 from . import scalar_functions as fns
 from .autodiff import Context
-from .function import ScalarFunction
-from .scalar import Scalar, _innermost
+from .checks import innermost, is_real
+from .scalar_function import ScalarFunction
 
 __all__ = ["array_ufunc", "SUPPORTED_UFUNCS", "Div", "Log1p", "Expm1"]
 
@@ -42,7 +43,7 @@ __all__ = ["array_ufunc", "SUPPORTED_UFUNCS", "Div", "Log1p", "Expm1"]
 
 
 def _is_nan(x: Any) -> bool:
-    value = _innermost(x)
+    value = innermost(x)
     return value != value
 
 
@@ -52,7 +53,7 @@ def _maximum(a: Any, b: Any) -> Any:
         return a
     if _is_nan(b):
         return b
-    return a if _innermost(a) > _innermost(b) else b
+    return a if innermost(a) > innermost(b) else b
 
 
 def _minimum(a: Any, b: Any) -> Any:
@@ -61,7 +62,7 @@ def _minimum(a: Any, b: Any) -> Any:
         return a
     if _is_nan(b):
         return b
-    return a if _innermost(a) < _innermost(b) else b
+    return a if innermost(a) < innermost(b) else b
 
 
 def _fmax(a: Any, b: Any) -> Any:
@@ -70,7 +71,7 @@ def _fmax(a: Any, b: Any) -> Any:
         return a
     if _is_nan(a):
         return b
-    return a if _innermost(a) >= _innermost(b) else b
+    return a if innermost(a) >= innermost(b) else b
 
 
 def _fmin(a: Any, b: Any) -> Any:
@@ -79,15 +80,15 @@ def _fmin(a: Any, b: Any) -> Any:
         return a
     if _is_nan(a):
         return b
-    return a if _innermost(a) <= _innermost(b) else b
+    return a if innermost(a) <= innermost(b) else b
 
 
 def _inv(x: Any) -> Any:
-    return fns.Inv.apply(x) if isinstance(x, Scalar) else operators.inv(x)
+    return operators.inv(x) if is_real(x) else fns.Inv.apply(x)
 
 
 def _exp(x: Any) -> Any:
-    return fns.Exp.apply(x) if isinstance(x, Scalar) else operators.exp(x)
+    return operators.exp(x) if is_real(x) else fns.Exp.apply(x)
 
 
 class Log1p(ScalarFunction):
@@ -96,7 +97,7 @@ class Log1p(ScalarFunction):
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)
-        return Log1p.apply(a) if isinstance(a, Scalar) else operators.log1p(a)
+        return operators.log1p(a) if is_real(a) else Log1p.apply(a)
 
     @staticmethod
     def backward(ctx: Context, d_output: Any) -> Any:
@@ -110,7 +111,7 @@ class Expm1(ScalarFunction):
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)
-        return Expm1.apply(a) if isinstance(a, Scalar) else operators.expm1(a)
+        return operators.expm1(a) if is_real(a) else Expm1.apply(a)
 
     @staticmethod
     def backward(ctx: Context, d_output: Any) -> Any:
@@ -119,9 +120,9 @@ class Expm1(ScalarFunction):
 
 
 def _div(a: Any, b: Any) -> Any:
-    if isinstance(a, Scalar) or isinstance(b, Scalar):
-        return Div.apply(a, b)
-    return operators.div(a, b)
+    if is_real(a) and is_real(b):
+        return operators.div(a, b)
+    return Div.apply(a, b)
 
 
 class Div(ScalarFunction):
@@ -156,7 +157,7 @@ def _positive(a: Any) -> Any:
 
 def _sign(a: Any) -> float:
     """The sign as a constant float (its derivative is 0 wherever it exists)."""
-    value = _innermost(a)
+    value = innermost(a)
     return float(np.sign(value))
 
 
@@ -200,7 +201,9 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: d
         TypeError: for a ufunc, a ufunc method or a keyword argument that is not supported.
     """
     name = f"numpy.{ufunc.__name__}"
-    lone = len(inputs) == 1 and isinstance(inputs[0], Scalar)
+    # This module sits below scalar.py (Scalar calls it), so it knows Scalars as what the inputs are
+    # when they are neither numbers nor arrays.
+    lone = len(inputs) == 1 and _is_scalar(inputs[0])
     if method == "reduce" and lone and all(v in (None, False) for v in kwargs.values()):
         return inputs[0]  # reducing a single value (np.sum(x), np.max(x)) gives it back
     if method != "__call__":
@@ -225,5 +228,10 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: d
     inputs = tuple(float(x) if isinstance(x, (np.floating, np.integer)) else x for x in inputs)
     if all(not isinstance(x, np.ndarray) for x in inputs):
         return impl(*inputs)
-    boxed = [np.asarray(x, dtype=object) if isinstance(x, Scalar) else x for x in inputs]
+    boxed = [np.asarray(x, dtype=object) if _is_scalar(x) else x for x in inputs]
     return np.frompyfunc(impl, len(inputs), 1)(*boxed)
+
+
+def _is_scalar(x: Any) -> bool:
+    """True for a ufunc input that is a Scalar: neither a number nor an array."""
+    return not isinstance(x, (numbers.Number, np.ndarray, np.generic))

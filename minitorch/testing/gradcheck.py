@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_int, check_real, innermost
 from ..functional import check_transform, jvp, vjp
 from ..pytree import flatten, tree_leaves, tree_map
-from ..scalar import Scalar, _innermost
-from ..validate import check_int, check_real
+from ..scalar import Scalar
 
 __all__ = ["check_grads"]
 
@@ -107,7 +107,7 @@ def _check_at(
             def directional(*a: Any) -> Any:
                 return _dot(vjp(fun, *a)[1](unflatten_out(u)), v)
 
-        analytic = _innermost(directional(*args))
+        analytic = innermost(directional(*args))
         numeric = float(np.dot(u, numeric_vec))
         if not np.isclose(analytic, numeric, atol=atol, rtol=rtol):
             raise AssertionError(
@@ -122,10 +122,10 @@ def _check_at(
 def _plain(value: Any) -> Any:
     """An output with every Scalar replaced by its float value (for central differences)."""
 
-    def to_float(leaf: Any, _: str) -> Any:
+    def toinnermost(leaf: Any, _: str) -> Any:
         if isinstance(leaf, np.ndarray) and leaf.dtype == object:
-            return np.array([_innermost(x) for x in leaf.ravel()]).reshape(leaf.shape)
-        return _innermost(leaf) if isinstance(leaf, Scalar) else leaf
+            return np.array([innermost(x) for x in leaf.ravel()]).reshape(leaf.shape)
+        return innermost(leaf) if isinstance(leaf, Scalar) else leaf
 
     return tree_map(to_float, value, "output")
 
