@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from .checks import check_int, check_real
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 
 __all__ = [
@@ -50,6 +51,10 @@ class Context:
     def __init__(
         self, no_grad: bool = False, saved_values: tuple[Any, ...] = (), variable_inputs: int = -1
     ) -> None:
+        if not isinstance(no_grad, bool):
+            raise TypeError(
+                f"Context(no_grad) expects True or False, got {type(no_grad).__name__} {no_grad!r}"
+            )
         self.saved_values = saved_values
         # Bit i is set when input i of the call is a variable (``apply`` passes it). The default,
         # -1, has every bit set: a Context made by hand treats every input as a variable. No
@@ -73,7 +78,14 @@ class Context:
 
         ``backward`` can skip work (or a formula undefined at this point) for constant inputs; this
         is PyTorch's ``ctx.needs_input_grad[index]``.
+
+        Raises:
+            TypeError: if ``index`` is not an int; IndexError: if it is negative.
         """
+        if type(index) is not int:
+            check_int(index, "Context.needs_grad(index)")
+        if index < 0:
+            raise IndexError(f"Context.needs_grad: index {index} is negative; inputs count from 0")
         return bool(self.variable_inputs >> index & 1)
 
     def save_for_backward(self, *values: Any) -> None:
@@ -134,17 +146,25 @@ def topological_sort(variable: Variable) -> list[Variable]:
 
     Returns:
         The variables in topological order, starting with ``variable`` (empty if it is a constant).
+
+    Raises:
+        TypeError: if ``variable`` is not a Variable (a Scalar, say).
+        ValueError: if the graph has a cycle (only a history set by hand can make one).
     """
     # BEGIN TASK 1.4
+    check_variable(variable, "topological_sort")
     if variable.is_constant():
         return []
     finished: list[Variable] = []
     expanded: set[int] = set()
+    done: set[int] = set()
     stack: list[Any] = [variable]
     while stack:
         node = stack.pop()
         if node is _FINISH:
-            finished.append(stack.pop())
+            last = stack.pop()
+            done.add(last.unique_id)
+            finished.append(last)
             continue
         key = node.unique_id
         if key in expanded:
@@ -155,9 +175,23 @@ def topological_sort(variable: Variable) -> list[Variable]:
         for parent in node.parents:
             if parent.unique_id not in expanded:
                 stack.append(parent)
+            elif parent.unique_id not in done:  # expanded, not finished: it is below us too
+                raise ValueError(
+                    f"topological_sort: the graph has a cycle through the value with unique_id "
+                    f"{parent.unique_id}: it is one of its own inputs (a history set by hand)"
+                )
     finished.reverse()
     return finished
     # END TASK 1.4
+
+
+def check_variable(variable: Any, where: str) -> None:
+    """Raise a TypeError naming ``where`` unless ``variable`` follows the :class:`Variable` protocol."""
+    if not (hasattr(variable, "unique_id") and callable(getattr(variable, "chain_rule", None))):
+        raise TypeError(
+            f"{where}: expected a Variable such as a Scalar (the output of a computation), got "
+            f"{type(variable).__name__} {variable!r}"
+        )
 
 
 # Marks "the node below me has had all its parents finished" on the sort's stack.
@@ -179,6 +213,7 @@ def backpropagate(variable: Variable, deriv: Any) -> None:
         deriv: the derivative of the final quantity with respect to ``variable``.
     """
     # BEGIN TASK 1.4
+    check_variable(variable, "backpropagate")
     pending: dict[int, Any] = {variable.unique_id: deriv}
     for node in topological_sort(variable):
         d = pending.pop(node.unique_id)
@@ -205,13 +240,21 @@ def central_difference(
         f: the function to differentiate.
         *vals: the point at which to differentiate.
         arg: the index of the argument to vary.
-        epsilon: the half-width of the difference.
+        epsilon: the half-width of the difference: a finite number above 0.
+
+    Raises:
+        TypeError: if ``f`` is not callable or ``arg`` is not an int; IndexError: if ``arg`` is out
+            of range; ValueError: if ``epsilon`` is not a finite number above 0.
 
     Examples:
         >>> round(central_difference(lambda x, y: x * y, 3.0, 5.0, arg=0), 6)
         5.0
     """
     # BEGIN TASK 1.1
+    if not callable(f):
+        raise TypeError(f"central_difference: f must be a function, got {type(f).__name__} {f!r}")
+    check_int(arg, "central_difference(arg)")
+    check_real(epsilon, "central_difference(epsilon)", low=0.0, low_open=True)
     if not 0 <= arg < len(vals):
         raise IndexError(
             f"central_difference: arg={arg} is out of range for {len(vals)} value(s); "

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import itertools
 import numbers
+import threading
+import weakref
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import Any, SupportsIndex, Union
 
-from . import scalar_numpy
-from .autodiff import Context, backpropagate
-from .checks import innermost
+from . import operators, scalar_numpy
+from .autodiff import Context, backpropagate, topological_sort
+from .checks import innermost, is_real
 from .scalar_function import ScalarFunction, ScalarHistory
 from .scalar_functions import (
     EQ,
@@ -38,7 +40,10 @@ from .scalar_functions import (
     Tanh,
 )
 
-__all__ = ["Scalar", "ScalarHistory", "ScalarLike", "LEAF_HISTORY", "make_scalar", "next_id"]
+__all__ = [
+    "Scalar", "ScalarHistory", "ScalarLike", "LEAF_HISTORY", "make_scalar", "next_id",
+    "starting_derivative", "copied_scalar",
+]
 
 ScalarLike = Union[float, int, "Scalar"]
 
@@ -96,7 +101,13 @@ class Scalar:
                     f"Scalar() expects a real number, got {type(v).__name__} {v!r}; "
                     "convert it with float() first"
                 )
-            v = float(v)
+            v = operators.to_float(v, "Scalar()")
+        if back is not LEAF_HISTORY and back is not None and not isinstance(back, ScalarHistory):
+            raise TypeError(
+                f"Scalar(back) expects a ScalarHistory or None, got {type(back).__name__} {back!r}"
+            )
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Scalar(name) expects a str or None, got {type(name).__name__} {name!r}")
         self.data = v
         self.derivative = None
         self.history = back
@@ -198,11 +209,12 @@ class Scalar:
     def __gt__(self, b: ScalarLike) -> Scalar:
         return LT.apply(b, self)  # type: ignore[no-any-return]
 
+    # (a < b) + (a == b), not 1 - (b < a): with a NaN every comparison is 0.0, as in NumPy.
     def __le__(self, b: ScalarLike) -> Scalar:
-        return 1.0 - LT.apply(b, self)  # type: ignore[no-any-return]
+        return LT.apply(self, b) + EQ.apply(self, b)  # type: ignore[no-any-return]
 
     def __ge__(self, b: ScalarLike) -> Scalar:
-        return 1.0 - LT.apply(self, b)  # type: ignore[no-any-return]
+        return LT.apply(b, self) + EQ.apply(self, b)  # type: ignore[no-any-return]
 
     def __eq__(self, b: ScalarLike) -> Scalar:  # type: ignore[override]  # course: == is a node
         return EQ.apply(self, b)  # type: ignore[no-any-return]
@@ -297,7 +309,13 @@ class Scalar:
 
         Raises:
             ValueError: if this Scalar is not a leaf.
+            TypeError: if ``x`` is not a number (or a Scalar, inside the functional API).
         """
+        if type(x) is not float and not is_real(x) and not isinstance(x, Scalar):
+            raise TypeError(
+                f"accumulate_derivative: Scalar {self.name} was given {type(x).__name__} {x!r}; a "
+                "derivative must be a number"
+            )
         if not self.is_leaf():
             kind = "a constant" if self.is_constant() else "computed, not a leaf"
             raise ValueError(
@@ -319,13 +337,15 @@ class Scalar:
 
         Raises:
             ValueError: if this Scalar is a constant (nothing depends on a variable).
+            TypeError: if ``d_output`` is not a number.
         """
+        d_output = starting_derivative(d_output)
         if self.is_constant():
             raise ValueError(
                 f"backward() was called on the constant Scalar {self.data!r}: it does not depend on "
                 "any variable, so there is nothing to differentiate; build it from Scalar(...) leaves"
             )
-        backpropagate(self, 1.0 if d_output is None else d_output)
+        backpropagate(self, d_output)
 
     @property
     def grad(self) -> Any:
@@ -340,8 +360,81 @@ class Scalar:
         """Forget the accumulated derivative (sets it back to ``None``)."""
         self.derivative = None
 
+    # ## Copies (see copied_scalar below)
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        """For ``copy.deepcopy`` and ``pickle``: a new Scalar with a fresh ``unique_id``, whose
+        history is a copy of this one's; no recursion over the graph, however deep."""
+        return (
+            copied_scalar, (self.data, self._name, self.level, _earlier_nodes(self)),
+            (self.derivative, self.history),
+        )
+
+    def __setstate__(self, state: tuple[Any, ScalarHistory | None]) -> None:
+        self.derivative, self.history = state
+
+    def __copy__(self) -> Scalar:
+        """``copy.copy``: a new Scalar (fresh ``unique_id``) sharing this one's history."""
+        s = copied_scalar(self.data, self._name, self.level, ())
+        s.derivative, s.history = self.derivative, self.history
+        return s
+
 
 ScalarFunction.value_type = Scalar
+
+
+def starting_derivative(d_output: Any) -> Any:
+    """The derivative ``backward`` starts from: 1.0 for ``None``, a float for a number, else a
+    TypeError naming ``backward``'s ``d_output`` (a Scalar passes, for the functional API)."""
+    if d_output is None:
+        return 1.0
+    if type(d_output) is float or isinstance(d_output, Scalar):
+        return d_output
+    if is_real(d_output):
+        return operators.to_float(d_output, "Scalar.backward(d_output)")
+    raise TypeError(
+        f"Scalar.backward(d_output) expects a number (the derivative to start from), got "
+        f"{type(d_output).__name__} {d_output!r}"
+    )
+
+
+# ## Copies: copy.copy, copy.deepcopy and pickle
+#
+# A copy is a new Scalar with a fresh unique_id (so it can meet its original in one graph), the
+# same value, name, level and derivative, and a copy of the history. pickle and deepcopy would
+# follow the history input by input, one Python call per level, and fail past ~1,000 levels; so
+# the outermost Scalar being copied first lists every Scalar below it, leaves first (an iterative
+# sort), and each of them is copied before anything that depends on it.
+
+
+class _PreCopied(threading.local):
+    """The Scalars that an enclosing copy listed, so their own copies do not list again."""
+
+    def __init__(self) -> None:
+        self.listed: weakref.WeakSet[Scalar] = weakref.WeakSet()
+
+
+_pre_copied = _PreCopied()
+
+
+def _earlier_nodes(s: Scalar) -> tuple[Scalar, ...]:
+    """The variables below ``s``, inputs before what depends on them (empty when already listed)."""
+    listed = _pre_copied.listed
+    if s in listed:
+        listed.discard(s)
+        return ()
+    order: list[Scalar] = topological_sort(s)[:0:-1]  # type: ignore[assignment]  # Scalars below s
+    listed.update(order)
+    return tuple(order)
+
+
+def copied_scalar(data: Any, name: str | None, level: int, earlier: tuple[Scalar, ...]) -> Scalar:
+    """A new Scalar (fresh ``unique_id``) for a copy; ``earlier`` only made sure its inputs came first."""
+    s: Scalar = object.__new__(Scalar)
+    s.data, s.derivative, s.history, s.unique_id, s.level, s._name = data, None, None, next_id(), level, name
+    return s
+
+
 
 
 def make_scalar(

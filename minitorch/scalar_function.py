@@ -32,6 +32,7 @@ Examples:
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, NoReturn
 
@@ -40,10 +41,12 @@ import numpy as np
 from .autodiff import Context
 from .checks import as_derivative_tuple, is_real, wrong_derivative_count
 from .grad_mode import mode
+from .operators import to_float
 from .trace import tangent_table
 
 __all__ = [
     "ScalarFunction", "ScalarHistory", "call_function", "check_derivative", "check_forward_result",
+    "returned_none",
     "explain_backward_error", "explain_forward_error",
 ]
 
@@ -73,6 +76,13 @@ class ScalarHistory:
         ctx: Context | None = None,
         inputs: Sequence[Any] = (),
     ) -> None:
+        if last_fn is not None and not (isinstance(last_fn, type) and issubclass(last_fn, ScalarFunction)):
+            raise TypeError(
+                f"ScalarHistory(last_fn) expects a ScalarFunction subclass or None, got "
+                f"{type(last_fn).__name__} {last_fn!r}"
+            )
+        if ctx is not None and not isinstance(ctx, Context):
+            raise TypeError(f"ScalarHistory(ctx) expects a Context or None, got {type(ctx).__name__} {ctx!r}")
         self.last_fn = last_fn
         self.ctx = ctx
         self.inputs = inputs
@@ -147,11 +157,14 @@ class ScalarFunction:
     def _backward(cls, ctx: Context, d_output: Any) -> tuple[Any, ...]:
         """Call ``backward`` and return its derivatives as a tuple, each checked to be a number."""
         try:
-            derivatives = as_derivative_tuple(cls.backward(ctx, d_output))
+            result = cls.backward(ctx, d_output)
         except TypeError as error:
             explain_backward_error(cls, ctx, d_output, error)
-        for d in derivatives:
-            check_derivative(cls, d)
+        if result is None:
+            raise returned_none(cls)
+        derivatives = as_derivative_tuple(result)
+        if any(type(d) is not float for d in derivatives):
+            derivatives = tuple(check_derivative(cls, d) for d in derivatives)
         if mode.anomaly is not None:  # the anomaly-detection hook (minitorch.anomaly)
             mode.anomaly.check_backward(cls, ctx, d_output, derivatives)
         return derivatives
@@ -188,6 +201,8 @@ def call_function(fn: type[ScalarFunction], vals: Sequence[Any], prefix: tuple[A
             raw.append(v.data)
             variables |= 1 << i
         elif isinstance(v, scalar) or is_real(v):
+            if type(v) is int and not -_FLOAT_INT_LIMIT < v < _FLOAT_INT_LIMIT:
+                to_float(v, f"{fn.__name__}.apply: argument {i}")  # raises: too large for a float
             raw.append(v)
         elif isinstance(v, np.ndarray):
             return _elementwise(fn, vals)
@@ -257,13 +272,28 @@ def _missing_method(name: str, method: str) -> Callable[..., Any]:
     return missing
 
 
-def check_derivative(fn: type[ScalarFunction], d: Any) -> None:
-    """Raise ``TypeError`` unless ``d``, returned by ``fn.backward``, is a number or a Scalar."""
+def returned_none(fn: type[ScalarFunction]) -> TypeError:
+    """The error for a ``backward`` that returned ``None`` (usually a missing ``return``)."""
+    return TypeError(
+        f"{fn.__name__}.backward returned None; return one derivative per input of forward (a "
+        "tuple when there are several): is a return missing?"
+    )
+
+
+def check_derivative(fn: type[ScalarFunction], d: Any) -> Any:
+    """Return ``d``, returned by ``fn.backward``, if it is a number or a Scalar, else raise TypeError.
+
+    A NumPy number becomes a Python float, so that a ``np.float32`` never makes leaf derivatives
+    float32 silently.
+    """
+    if isinstance(d, np.generic) and is_real(d):
+        return float(d)
     if type(d) is not float and not is_real(d) and not isinstance(d, ScalarFunction.value_type):
         raise TypeError(
             f"{fn.__name__}.backward returned {type(d).__name__} {d!r} among its "
             "derivatives; each derivative must be a number"
         )
+    return d
 
 
 def check_forward_result(fn: type[ScalarFunction], c: Any, level: int) -> Any:
@@ -285,6 +315,12 @@ def explain_forward_error(fn: type[ScalarFunction], raw: Sequence[Any], error: E
     An AttributeError about ``Context``: a value was kept on ``ctx`` as an attribute. A TypeError
     on Scalars of a nested trace: a float-only formula met the functional API's Scalars.
     """
+    expected = _forward_arity(fn)
+    if isinstance(error, TypeError) and expected is not None and expected != len(raw):
+        raise TypeError(
+            f"{fn.__name__}.apply got {len(raw)} argument(s), but {fn.__name__}.forward(ctx, ...) "
+            f"takes {expected}; pass one value per forward argument"
+        ) from error
     if isinstance(error, AttributeError) and "'Context' object has no attribute" in str(error):
         raise AttributeError(
             f"{fn.__name__}.forward kept a value on ctx as an attribute ({error}); a Context keeps "
@@ -315,6 +351,21 @@ def _not_nestable(fn: type[ScalarFunction], method: str, error: Exception) -> Ty
         "Scalar-aware calls (x.exp(), x.log(), ...) instead of float-only ones such as math.* or "
         "operators.*"
     )
+
+
+# Integers at least this large cannot become a float (float(2**1024) raises OverflowError).
+_FLOAT_INT_LIMIT = 2**1024
+
+
+def _forward_arity(fn: type[ScalarFunction]) -> int | None:
+    """How many inputs ``fn.forward`` takes after ``ctx`` (``None`` when it takes any number)."""
+    try:
+        parameters = list(inspect.signature(fn.forward).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters):
+        return None
+    return len(parameters)
 
 
 def _strip_constant(v: Any, scalar: Any) -> Any:

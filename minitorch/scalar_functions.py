@@ -38,7 +38,7 @@ __all__ = [
 
 def _unary(fn: type[ScalarFunction], on_float: Callable[[float], float], x: Any) -> Any:
     """Apply a function to a float with ``on_float``, or record it on a lower-level Scalar."""
-    return oninnermost(x) if is_real(x) else fn.apply(x)
+    return on_float(x) if is_real(x) else fn.apply(x)
 
 
 class Add(ScalarFunction):

@@ -256,58 +256,53 @@ CASES = [
     Case("Scalar", "a string", lambda: Scalar("abc"), TypeError, r"Scalar\(\).*'abc'"),
     Case("Scalar", "None", lambda: Scalar(None), TypeError, r"Scalar\(\).*None"),
     Case("Scalar", "a complex number", lambda: Scalar(1 + 2j), TypeError, r"Scalar\(\)"),
-    Case("Scalar", "** an integer beyond float", lambda: Scalar(0.5) ** 10**400, OverflowError, r"pow"),
-    Case("Scalar", "an integer beyond float", lambda: Scalar(10**400), OverflowError, r"Scalar\(\)", engine=True),
-    Case("Scalar", "+ an integer beyond float", lambda: Scalar(1.0) + 10**400, OverflowError, r"Add", engine=True),
+    Case("Scalar", "** an integer beyond float", lambda: Scalar(0.5) ** 10**400, OverflowError, r"Pow\.apply: argument 1: the integer"),
+    Case("Scalar", "an integer beyond float", lambda: Scalar(10**400), OverflowError, r"Scalar\(\)"),
+    Case("Scalar", "+ an integer beyond float", lambda: Scalar(1.0) + 10**400, OverflowError, r"Add"),
     Case("Scalar", "+ a string", lambda: Scalar(1.0) + "x", TypeError, r"Add\.apply.*'x'"),
-    Case("Scalar", "back a string", lambda: Scalar(1.0, back="x"), TypeError, r"Scalar\(\).*back",
-         engine=True),
-    Case("Scalar", "name a number", lambda: Scalar(1.0, name=3), TypeError, r"Scalar\(\).*name",
-         engine=True),
+    Case("Scalar", "back a string", lambda: Scalar(1.0, back="x"), TypeError, r"Scalar\(back\)"),
+    Case("Scalar", "name a number", lambda: Scalar(1.0, name=3), TypeError, r"Scalar\(name\)"),
     Case("Scalar", "backward() of a constant", lambda: Scalar(1.0, None).backward(), ValueError,
          r"backward\(\).*constant"),
     Case("Scalar", "backward('x')", lambda: (Scalar(1.0) * 2.0).backward("x"), TypeError,
-         r"backward.*d_output", engine=True),
-    Case("Scalar", "leaf.backward('x')", leaf_backward_with_string, TypeError, r"backward.*d_output", engine=True),
+         r"backward.*d_output"),
+    Case("Scalar", "leaf.backward('x')", leaf_backward_with_string, TypeError, r"backward.*d_output"),
     Case("Scalar", "accumulate_derivative on a computed value", lambda: (Scalar(1.0) * 2.0).accumulate_derivative(1.0),
          ValueError, r"accumulate_derivative.*not a leaf"),
     Case("Scalar", "accumulate_derivative of a string", lambda: Scalar(1.0).accumulate_derivative("x"),
-         TypeError, r"accumulate_derivative", engine=True),
+         TypeError, r"accumulate_derivative"),
     Case("Scalar", "chain_rule on a leaf", lambda: Scalar(1.0).chain_rule(1.0), ValueError, r"chain_rule.*leaf"),
     Case("Scalar", "a backward that returns None for two inputs",
          lambda: NoneForTwo.apply(Scalar(1.0), Scalar(2.0)).backward(), (TypeError, ValueError),
-         r"NoneForTwo\.backward returned None", engine=True),
+         r"NoneForTwo\.backward returned None"),
     Case("Scalar", "a hand-built history with a cycle", lambda: hand_built_cycle().backward(), ValueError,
-         r"cycle", engine=True),
+         r"cycle"),
     Case("ScalarHistory", "backprop_step of a leaf", lambda: ScalarHistory().backprop_step(1.0), ValueError,
          r"ScalarHistory\.backprop_step.*leaf"),
     Case("ScalarHistory", "last_fn a number", lambda: ScalarHistory(last_fn=3), TypeError,
-         r"ScalarHistory.*last_fn", engine=True),
+         r"ScalarHistory.*last_fn"),
     Case("ScalarFunction", "instantiated", lambda: ScalarFunction(), TypeError, r"never instantiated"),
     Case("ScalarFunction", "apply with a string", lambda: Neg.apply("x"), TypeError, r"Neg\.apply.*'x'"),
     Case("ScalarFunction", "apply with too few arguments", lambda: Add.apply(Scalar(1.0)), TypeError,
-         r"Add\.apply.*2", engine=True),
+         r"Add\.apply.*2"),
     Case("ScalarFunction", "apply with too many arguments", lambda: Add.apply(Scalar(1.0), 2.0, 3.0), TypeError,
-         r"Add\.apply.*2", engine=True),
+         r"Add\.apply.*2"),
     # ## The engine
     Case("Context", "needs_grad(-1)", lambda: Context().needs_grad(-1), (IndexError, ValueError),
-         r"needs_grad.*-1", engine=True),
-    Case("Context", "no_grad a string", lambda: Context(no_grad="x"), TypeError, r"Context.*no_grad",
-         engine=True),
-    Case("backpropagate", "a float", lambda: backpropagate(3.0, 1.0), TypeError, r"backpropagate",
-         engine=True),
-    Case("topological_sort", "a float", lambda: topological_sort(3.0), TypeError, r"topological_sort",
-         engine=True),
+         r"needs_grad.*-1"),
+    Case("Context", "no_grad a string", lambda: Context(no_grad="x"), TypeError, r"Context.*no_grad"),
+    Case("backpropagate", "a float", lambda: backpropagate(3.0, 1.0), TypeError, r"backpropagate"),
+    Case("topological_sort", "a float", lambda: topological_sort(3.0), TypeError, r"topological_sort"),
     Case("central_difference", "arg out of range", lambda: central_difference(math.sin, 1.0, arg=1),
          IndexError, r"central_difference: arg=1"),
     Case("central_difference", "epsilon 0", lambda: central_difference(math.sin, 1.0, epsilon=0.0),
-         ValueError, r"central_difference.*epsilon", engine=True),
+         ValueError, r"central_difference.*epsilon"),
     Case("central_difference", "arg a float", lambda: central_difference(math.sin, 1.0, arg=0.0),
-         TypeError, r"central_difference.*arg", engine=True),
+         TypeError, r"central_difference.*arg"),
     Case("central_difference", "f not callable", lambda: central_difference(3, 1.0), TypeError,
-         r"central_difference.*f", engine=True),
+         r"central_difference.*f"),
     Case("derivative_check", "a float instead of a Scalar", lambda: derivative_check(square, 1.0),
-         TypeError, r"derivative_check.*argument 0", engine=True),
+         TypeError, r"derivative_check.*argument 0"),
     Case("no_grad", "an argument", lambda: minitorch.no_grad("x"), TypeError, r"no_grad"),
     Case("enable_grad", "an argument", lambda: minitorch.enable_grad(3), TypeError, r"grad"),
     Case("detect_anomaly", "an argument", lambda: minitorch.detect_anomaly(3), TypeError, r"detect_anomaly"),
@@ -456,7 +451,6 @@ def graph() -> tuple[Scalar, Scalar]:
     return x, x * x + 3.0 * x
 
 
-@ENGINE
 @pytest.mark.parametrize("copy_with", ["deepcopy", "pickle"])
 def test_copied_graph_gets_fresh_ids_and_mixes_with_its_original(copy_with: str) -> None:
     import copy
@@ -469,7 +463,6 @@ def test_copied_graph_gets_fresh_ids_and_mixes_with_its_original(copy_with: str)
     assert (x.derivative, x2.derivative) == (7.0, 7.0)
 
 
-@ENGINE
 @pytest.mark.parametrize("copy_with", ["deepcopy", "pickle"])
 def test_copying_a_deep_graph_needs_no_recursion(copy_with: str) -> None:
     import copy
@@ -498,7 +491,6 @@ class Float32Backward(ScalarFunction):
         return np.float32(2.0) * np.float32(d_output)
 
 
-@ENGINE
 def test_backward_returning_float32_leaves_a_python_float_derivative() -> None:
     x = Scalar(1.0)
     Float32Backward.apply(x).backward()

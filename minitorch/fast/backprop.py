@@ -32,7 +32,7 @@ from ..autodiff import Context
 from ..checks import as_derivative_tuple, wrong_derivative_count
 from ..grad_mode import mode
 from ..scalar import Scalar
-from ..scalar_function import check_derivative, explain_backward_error
+from ..scalar_function import check_derivative, explain_backward_error, returned_none
 
 __all__ = ["backpropagate_scalars", "inner_nodes"]
 
@@ -90,6 +90,8 @@ def backpropagate_scalars(variable: Any, deriv: Any) -> bool:
                     explain_backward_error(fn, ctx, d_output, error)
                 if type(derivatives) is float:  # one input
                     derivatives = (derivatives,)
+                elif derivatives is None:
+                    raise returned_none(fn)
                 elif type(derivatives) is not tuple:
                     derivatives = as_derivative_tuple(derivatives)
             inputs = (node._input0, node._input1) if node._arity == 2 else (node._input0,)
@@ -97,7 +99,7 @@ def backpropagate_scalars(variable: Any, deriv: Any) -> bool:
                 raise wrong_derivative_count(fn.__name__, derivatives, inputs)
             for x, d in zip(inputs, derivatives):  # noqa: B905 - lengths checked just above
                 if type(d) is not float:
-                    check_derivative(fn, d)
+                    d = check_derivative(fn, d)
                 kind = type(x)
                 if kind is packed:
                     previous = x.derivative

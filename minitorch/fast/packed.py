@@ -19,7 +19,7 @@ from typing import Any
 
 from ..autodiff import Context, backpropagate
 from ..grad_mode import mode, special_modes
-from ..scalar import Scalar, ScalarHistory, next_id
+from ..scalar import Scalar, ScalarHistory, next_id, starting_derivative
 from ..scalar_function import ScalarFunction, call_function, check_forward_result, explain_forward_error
 from .backprop import backpropagate_scalars
 
@@ -98,15 +98,11 @@ class PackedScalar(Scalar):
         """The inputs given to ``apply``, in order."""
         return (self._input0,) if self._arity == 1 else (self._input0, self._input1)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # copy, deepcopy and pickle make a plain Scalar with the same parts and history.
-        return (restore_scalar, (self.data, self.derivative, self.history, self.unique_id, self.given_name))
-
     def backward(self, d_output: Any = None) -> None:
         """As :meth:`Scalar.backward`; with the speed layer on, through the loop for Scalars."""
         if not (switch.on and self._arity):
             return super().backward(d_output)
-        deriv = 1.0 if d_output is None else d_output
+        deriv = starting_derivative(d_output)
         if not backpropagate_scalars(self, deriv):
             backpropagate(self, deriv)
         return None
@@ -204,13 +200,3 @@ def fast_apply(cls: type[ScalarFunction], *vals: Any) -> Any:
     if arity == 2:
         packed._input1 = b
     return packed
-
-
-def restore_scalar(
-    data: Any, derivative: Any, back: ScalarHistory | None, unique_id: int, name: str | None
-) -> Scalar:
-    """A plain Scalar with these parts: what copy, deepcopy and pickle make of a PackedScalar."""
-    s: Scalar = _new_object(Scalar)
-    s.data, s.derivative, s.history, s.unique_id, s.level = data, derivative, back, unique_id, 0
-    s._name = name
-    return s

@@ -237,10 +237,19 @@ def derivative_check(f: Callable[..., Scalar], *scalars: Scalar, tol: float = 1e
 
     Raises:
         AssertionError: naming the argument, the point, the expected and the received derivative.
+        TypeError: if ``f`` is not callable or an argument is not a leaf Scalar.
 
     Examples:
         >>> derivative_check(lambda x, y: x * y + x.exp(), Scalar(0.5), Scalar(2.0))
     """
+    if not callable(f):
+        raise TypeError(f"derivative_check: f must be a function, got {type(f).__name__} {f!r}")
+    for i, x in enumerate(scalars):
+        if not (isinstance(x, Scalar) and x.is_leaf()):
+            raise TypeError(
+                f"derivative_check: argument {i} is {type(x).__name__} {x!r}; pass leaf Scalars, "
+                f"e.g. derivative_check(f, Scalar({x!r})) for a number"
+            )
     for x in scalars:
         x.zero_grad()
     out = f(*scalars)

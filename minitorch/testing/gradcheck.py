@@ -122,7 +122,7 @@ def _check_at(
 def _plain(value: Any) -> Any:
     """An output with every Scalar replaced by its float value (for central differences)."""
 
-    def toinnermost(leaf: Any, _: str) -> Any:
+    def to_float(leaf: Any, _: str) -> Any:
         if isinstance(leaf, np.ndarray) and leaf.dtype == object:
             return np.array([innermost(x) for x in leaf.ravel()]).reshape(leaf.shape)
         return innermost(leaf) if isinstance(leaf, Scalar) else leaf
