@@ -3,9 +3,7 @@
 
 Each row calls an entry point of ``minitorch.__all__`` or of ``minitorch.testing`` with something it
 must refuse, and asserts the exception type and that the message names the function or the argument
-at fault. The command line has its own table in ``test_bad_inputs_cli.py``. Rows for the engine's
-entry points that are not refused yet are marked ``xfail(strict=True)``: when the fix lands, they
-pass and the mark must go.
+at fault. The command line has its own table in ``test_bad_inputs_cli.py``.
 
 ``python tests/test_bad_inputs.py`` prints the number of rows per entry point.
 """
@@ -59,7 +57,6 @@ from minitorch.testing import Expression, Step, check_function, check_function_a
 from minitorch.train import TrainConfig
 
 # (The rows pass wrong types on purpose; mypy does not check the tests.)
-ENGINE = pytest.mark.xfail(strict=True, reason="engine entry point: after the engine branch lands")
 
 
 @dataclass(frozen=True)
@@ -71,7 +68,6 @@ class Case:
     call: Callable[[], object]
     error: type[BaseException] | tuple[type[BaseException], ...]
     names: str
-    engine: bool = False
 
 
 # ## Fixtures the rows use
@@ -290,6 +286,7 @@ CASES = [
     # ## The engine
     Case("Context", "needs_grad(-1)", lambda: Context().needs_grad(-1), (IndexError, ValueError),
          r"needs_grad.*-1"),
+    Case("Context", "needs_grad('0')", lambda: Context().needs_grad("0"), TypeError, r"Context\.needs_grad\(index\)"),
     Case("Context", "no_grad a string", lambda: Context(no_grad="x"), TypeError, r"Context.*no_grad"),
     Case("backpropagate", "a float", lambda: backpropagate(3.0, 1.0), TypeError, r"backpropagate"),
     Case("topological_sort", "a float", lambda: topological_sort(3.0), TypeError, r"topological_sort"),
@@ -417,7 +414,7 @@ def _pickle_local_primitive() -> bytes:
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, id=f"{c.entry}: {c.what}", marks=[ENGINE] if c.engine else []) for c in CASES],
+    [pytest.param(c, id=f"{c.entry}: {c.what}") for c in CASES],
 )
 def test_bad_input_raises_a_named_error(case: Case) -> None:
     with pytest.raises(case.error) as info:
@@ -497,9 +494,19 @@ def test_backward_returning_float32_leaves_a_python_float_derivative() -> None:
     assert type(x.derivative) is float
 
 
+def test_copy_copy_makes_a_new_variable_sharing_the_history() -> None:
+    import copy
+
+    x, y = graph()
+    y2 = copy.copy(y)
+    assert y2.unique_id != y.unique_id and y2.history is y.history
+    y2.backward()
+    assert x.derivative == 7.0
+
+
 def counts() -> Counter[str]:
-    """The number of rows per entry point (and how many wait for the engine)."""
-    return Counter(c.entry + (" (engine, xfail)" if c.engine else "") for c in CASES)
+    """The number of rows per entry point."""
+    return Counter(c.entry for c in CASES)
 
 
 if __name__ == "__main__":
