@@ -106,7 +106,35 @@ def test_central_difference_uses_given_epsilon(epsilon: float) -> None:
     assert_close(central_difference(lambda x: x**3, 0.0, epsilon=epsilon), epsilon**2, tol=1e-12)
 
 
+class Measured:
+    """A number that allows only ``+``, ``-`` and ``/``: what ``central_difference`` may use."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def __add__(self, other: float) -> "Measured":
+        return Measured(self.value + other)
+
+    def __sub__(self, other: "Measured | float") -> "Measured":
+        return Measured(self.value - (other.value if isinstance(other, Measured) else other))
+
+    def __truediv__(self, other: float) -> "Measured":
+        return Measured(self.value / other)
+
+
 @pytest.mark.task1_1
+@given(small_floats)
+def test_central_difference_uses_only_add_sub_div(x: float) -> None:
+    """The docstring's promise that makes it work on Scalars too (task 1.2 makes their ``+``)."""
+    d = central_difference(lambda m: m, Measured(x))
+    assert isinstance(d, Measured), (
+        "central_difference must compute (f(x + eps) - f(x - eps)) / (2 eps) with + - / only, "
+        f"so that it works on any number type; it returned {type(d).__name__}"
+    )
+    assert_close(d.value, 1.0)
+
+
+@pytest.mark.task1_2  # Scalar arithmetic is task 1.2
 @given(small_floats)
 def test_central_difference_works_on_scalars(x: float) -> None:
     d = central_difference(lambda s: s * s, Scalar(x))
