@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -438,6 +439,49 @@ def test_student_copy_imports_cleanly_and_stubs_every_task(tmp_path: Path) -> No
     assert message.startswith("Task 1.2: implement Mul.forward (see docs/tasks.md)")
 
 
+def test_student_copy_has_its_own_readme_listing_the_tasks_in_order(tmp_path: Path) -> None:
+    out = tmp_path / "student"
+    write_student_copy(ROOT, out)
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert readme != (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# minitorch: your copy")
+    first_steps = readme.split("## What to do first")[1].split("##")[0]
+    assert "make check TASK=0.1" in first_steps and "docs/tasks.md" in first_steps
+    rows = [line for line in readme.splitlines() if re.match(r"\| \d+\.\d+ \|", line)]
+    assert [row.split("|")[1].strip() for row in rows] == _project_tasks()
+    for row, task in zip(rows, _project_tasks(), strict=True):
+        assert TASK_TITLES[task] in row and f"make check TASK={task}" in row
+    assert "site/index.html" in readme and "http.server" in readme
+    assert ".venv/bin/minitorch assign grade . --task 0.1" in readme
+    makefile = (out / "Makefile").read_text(encoding="utf-8")
+    assert "\ncheck: " in makefile and "--task $(TASK)" in makefile
+
+
+def test_student_copy_leaves_out_the_speed_layer(tmp_path: Path) -> None:
+    project = _tiny_project(tmp_path / "tiny")  # not a git checkout: the package folder is copied
+    (project / "minitorch" / "fast").mkdir()
+    (project / "minitorch" / "fast" / "__init__.py").write_text("FAST = True\n")
+    (project / "minitorch" / "faster.py").write_text("X = 1\n")
+    copy = write_student_copy(project, tmp_path / "student")
+    assert "minitorch/fast/__init__.py" not in copy.files
+    assert (copy.out / "minitorch" / "faster.py").is_file()  # only the folder is left out
+    assert not (copy.out / "minitorch" / "fast").exists()
+
+
+def test_cli_names_the_task_when_a_command_reaches_a_stub(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def stubbed_train(*args: object, **kwargs: object) -> None:
+        raise NotImplementedError("Task 0.4: implement Module.parameters (see docs/tasks.md)")
+
+    monkeypatch.setattr(cli, "train", stubbed_train)
+    assert cli.main(["train", "--no-plot", "--no-progress", "--epochs", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "Task 0.4: implement Module.parameters (see docs/tasks.md)" in err
+    assert "minitorch assign grade . --task 0.4" in err
+    assert "Traceback" not in err
+
+
 def test_student_copy_of_chosen_tasks_keeps_the_other_solutions(tmp_path: Path) -> None:
     out = tmp_path / "module0"
     copy = write_student_copy(ROOT, out, tasks={"0.3"})
@@ -472,6 +516,7 @@ def test_cli_assign_student_writes_the_copy(
     assert cli.main(["assign", "student", str(out), "--root", str(ROOT), "--task", "0.1"]) == 0
     printed = capsys.readouterr().out
     assert f"files to {out}" in printed and "0.1 (16)" in printed
+    assert f"minitorch assign grade {out} --task 0.1" in printed  # a first check of a few seconds
     assert cli.main(["assign", "student", str(out), "--root", str(ROOT)]) == 2  # not --force
     assert cli.main(["assign", "grade", "--task", "one"]) == 2
     assert "expected a task number like 1.2" in capsys.readouterr().err

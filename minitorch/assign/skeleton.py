@@ -42,6 +42,7 @@ from pathlib import Path
 from .tasks import (
     STAMP,
     TASK_TITLES,
+    TASKS_PAGE,
     TaskBlock,
     docs_page,
     find_blocks,
@@ -174,7 +175,9 @@ def student_readme(blocks: Sequence[TaskBlock]) -> str:
         f"{', '.join(f'`{path}`' for path in where[task])} | `make check TASK={task}` |"
         for task in tasks
     )
-    pages = sorted({docs_page(block) for block in blocks}) or ["docs/tasks.md"]
+    pages = ", ".join(
+        f"[{page}]({page})" for page in sorted({docs_page(block) for block in blocks} or {TASKS_PAGE})
+    )
     return f"""# minitorch: your copy
 
 This is a student copy of minitorch, an automatic differentiation library you build yourself.
@@ -190,7 +193,7 @@ make check TASK={first}
 
 The first run sets up `.venv` with minitorch and its test tools (a minute or two, once); then it
 runs the tests of task {first} and prints one row: how many pass, and the first failing test with
-its message. Read task {first} in {', '.join(pages)}, write it, and run the same command until the
+its message. Read task {first} in {pages}, write it, and run the same command until the
 row ends with `ok`. Then go on to the next task.
 
 ## The tasks, in order
@@ -202,16 +205,16 @@ reaches full marks as soon as it is right.
 | --- | --- | --- | --- |
 {rows}
 
-{', '.join(pages)} explains each task: what to write, what the tests check, and which tutorial
+{pages} explains each task: what to write, what the tests check, and which tutorial
 to read.
 
 ## Checking your work
 
 ```bash
-make check TASK={first}                          # one task: one row of results
-make check                                   # every task (a few minutes while many are stubs)
-.venv/bin/minitorch assign grade . --task {first}   # what make check runs
-.venv/bin/pytest -m {task_marker(first)} -x                 # pytest itself: the full traceback
+make check TASK={first}                             # one task: one row of results
+make check                                      # every task (minutes while many are stubs)
+.venv/bin/minitorch assign grade . --task {first}    # what make check runs
+.venv/bin/pytest -m {task_marker(first)} -x                   # pytest itself: the whole traceback
 ```
 
 The `minitorch` command is installed in `.venv`: call it as `.venv/bin/minitorch`, or run
