@@ -240,6 +240,13 @@ def test_chain_rule_on_leaf_raises_value_error() -> None:
 
 
 @pytest.mark.task1_3
+def test_chain_rule_on_constant_raises_value_error() -> None:
+    """The docstring promises ValueError for a constant (a Scalar with no history) as for a leaf."""
+    with pytest.raises(ValueError):
+        Scalar(1.0, None).chain_rule(1.0)
+
+
+@pytest.mark.task1_3
 def test_history_backprop_step_pairs_inputs_with_derivatives() -> None:
     x, y = Scalar(2.0), Scalar(3.0)
     out = Function2.apply(x, y)

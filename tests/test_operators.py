@@ -366,7 +366,9 @@ def test_back_matches_central_difference(name, back, forward, points, data, d) -
 @pytest.mark.task0_1
 def test_relu_back_at_zero_is_zero() -> None:
     """The subgradient at the kink is 0, as in PyTorch."""
-    assert operators.relu_back(0.0, 5.0) == 0.0
+    assert operators.relu_back(0.0, 5.0) == 0.0, (
+        "operators.relu_back(0.0, d) must be 0.0: its docstring takes relu'(0) = 0"
+    )
 
 
 # ## Task 0.2: property tests in the course's style
@@ -538,14 +540,24 @@ def test_zipWith_combines_elementwise(pair: tuple[list[float], list[float]]) -> 
 
 @pytest.mark.task0_3
 def test_zipWith_rejects_lists_of_different_lengths() -> None:
-    with pytest.raises(ValueError, match=r"\(2 and 3\)"):
-        operators.zipWith(operators.add)([1.0, 2.0], [1.0, 2.0, 3.0])
+    try:
+        result = operators.zipWith(operators.add)([1.0, 2.0], [1.0, 2.0, 3.0])
+    except ValueError as error:
+        assert "(2 and 3)" in str(error), f"the ValueError must give both lengths: {error}"
+    else:
+        pytest.fail(
+            f"zipWith on lists of lengths 2 and 3 returned {result!r}; its docstring promises a "
+            "ValueError giving both lengths (zip() silently drops the extra element)"
+        )
 
 
 @pytest.mark.task0_3
 def test_reduce_folds_from_the_left() -> None:
     """((0 * 10 + 1) * 10 + 2) * 10 + 3 = 123 only for a left fold in list order."""
-    assert operators.reduce(lambda acc, x: acc * 10.0 + x, 0.0)([1.0, 2.0, 3.0]) == 123.0
+    folded = operators.reduce(lambda acc, x: acc * 10.0 + x, 0.0)([1.0, 2.0, 3.0])
+    assert folded == 123.0, (
+        f"reduce must fold from the left, fn(fn(fn(start, x0), x1), x2), as documented: got {folded!r}"
+    )
 
 
 @pytest.mark.task0_3
