@@ -8,7 +8,7 @@ import math
 import warnings
 
 import pytest
-from hypothesis import Phase, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from reference import numerical_derivative
 from strategies import assert_close, small_floats, small_positive_floats
@@ -497,15 +497,8 @@ def test_property_test_fails_on_broken_operators(name: str, monkeypatch: pytest.
         for key, value in list(globals().items()):  # a test may have imported the function itself
             if value is original:
                 monkeypatch.setitem(globals(), key, fake)
-    quick = settings(settings(), phases=[Phase.generate], database=None)
     try:
-        settings.register_profile("minitorch-broken-operators", quick)
-        previous = settings.get_current_profile_name()
-        settings.load_profile("minitorch-broken-operators")
-        try:
-            property_test()
-        finally:
-            settings.load_profile(previous)
+        property_test()
     except NotImplementedError as error:
         pytest.fail(f"{name} is not written yet: {error}")
     except Exception:  # any failure is what we want: the test caught the broken operator
