@@ -454,7 +454,7 @@ def test_student_copy_has_its_own_readme_listing_the_tasks_in_order(tmp_path: Pa
     assert "site/index.html" in readme and "http.server" in readme
     assert ".venv/bin/minitorch assign grade . --task 0.1" in readme
     makefile = (out / "Makefile").read_text(encoding="utf-8")
-    assert "\ncheck: " in makefile and "--task $(TASK)" in makefile
+    assert "\ncheck: " in makefile and "--task $(task)" in makefile
 
 
 def test_student_copy_leaves_out_the_speed_layer(tmp_path: Path) -> None:
@@ -616,9 +616,9 @@ def test_grade_refuses_results_from_another_copy_of_minitorch(tmp_path: Path) ->
 @pytest.mark.slow  # waits for the timeout
 def test_grade_stops_a_run_that_hangs(tmp_path: Path) -> None:
     project = _tiny_project(tmp_path / "tiny")
-    report = grade(project, timeout=5.0)
+    report = grade(project, timeout=20.0)  # long enough to start pytest on a busy machine
     assert not report.ok
-    assert any("stopped after 5 s" in error for error in report.errors)
+    assert any("stopped after 20 s" in error for error in report.errors)
     assert report.tasks[0].failed >= 1
 
 
