@@ -6,6 +6,7 @@ these tests exercise the engine independently of the built-in functions.
 
 import math
 import random
+import sys
 from typing import Any
 
 import pytest
@@ -333,6 +334,26 @@ def test_topological_sort_of_leaf_is_the_leaf() -> None:
 @pytest.mark.task1_4
 def test_topological_sort_of_constant_is_empty() -> None:
     assert topological_sort(Scalar(1.0, None)) == []
+
+
+@pytest.mark.task1_4
+def test_topological_sort_of_a_long_chain_does_not_recurse() -> None:
+    """A quick version of the million-operation test: 5,000 steps under Python's default limit."""
+    chain = start = Scalar(1.0)
+    for _ in range(5_000):
+        chain = chain * 1.0
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1_000)
+    try:
+        order = topological_sort(chain)
+    except RecursionError:
+        pytest.fail(
+            "topological_sort recursed once per node: its docstring promises an explicit stack "
+            "(never Python recursion), so that a chain of a million operations works"
+        )
+    finally:
+        sys.setrecursionlimit(limit)
+    assert len(order) == 5_001 and order[0] is chain and order[-1] is start
 
 
 @st.composite
