@@ -146,7 +146,7 @@ class StudentCopy:
         ]
         if ordered:
             lines.append(
-                f"try it: minitorch assign grade {self.out} --task {ordered[0]}   (a few seconds: "
+                f"try it: minitorch assign grade {self.out} --task {ordered[0]}   (seconds: "
                 f"the first task's row); students start from {self.out / 'README.md'}"
             )
         return "\n".join(lines)
