@@ -43,7 +43,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from .autodiff import no_grad, topological_sort
-from .scalar import Scalar, ScalarHistory, _innermost
+from .checks import innermost
+from .scalar import Scalar, ScalarHistory
 
 __all__ = ["draw", "FORMATS", "format_for_path", "check_image_support"]
 
@@ -222,7 +223,7 @@ class _Graph:
             local = _local_derivatives(history)
             ellipse = f"f{i}"
             for j, x in enumerate(history.inputs):
-                if type(x) is Scalar and x.level == v.level and x.unique_id in index:
+                if isinstance(x, Scalar) and x.level == v.level and x.unique_id in index:
                     label = None if local is None else f"∂ {_number(local[j])}"
                     graph.edges.append((f"s{index[x.unique_id]}", ellipse, label))
                 else:  # a plain number, a constant Scalar, or a Scalar of an enclosing trace
@@ -292,7 +293,7 @@ class _Graph:
 
 def _scalar_fields(v: Scalar) -> list[str]:
     """``[name,] value ..., [grad ...]``: the lines of a Scalar's box (unnamed ones show no name)."""
-    fields = [] if v._name is None else [v._name]
+    fields = [] if v.given_name is None else [v.given_name]
     fields.append(f"value {_number(v.data)}")
     if v.derivative is not None:
         fields.append(f"grad {_number(v.derivative)}")
@@ -302,7 +303,7 @@ def _scalar_fields(v: Scalar) -> list[str]:
 def _constant_fields(x: Any) -> list[str]:
     """The label of a constant input: its value, after its name when it is a named Scalar."""
     if isinstance(x, Scalar):
-        return ([] if x._name is None else [x._name]) + [_number(x.data)]
+        return ([] if x.given_name is None else [x.given_name]) + [_number(x.data)]
     return [_number(x)]
 
 
@@ -328,7 +329,7 @@ def _local_derivatives(history: ScalarHistory) -> tuple[Any, ...] | None:
 def _number(x: Any) -> str:
     """A short, exact-looking rendering of a value: 6 significant digits, ``2.0`` not ``2``."""
     try:
-        value = _innermost(x)
+        value = innermost(x)
     except (TypeError, ValueError):
         return str(x)
     return repr(float(f"{value:.6g}"))

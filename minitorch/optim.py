@@ -17,8 +17,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from .checks import innermost
 from .module import Parameter
-from .scalar import Scalar, _innermost
+from .scalar import Scalar
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
@@ -44,7 +45,7 @@ class Optimizer:
     def _gradients(self) -> list[tuple[Parameter, float]]:
         """The parameters whose value has a derivative, with that derivative as a float."""
         return [
-            (p, _innermost(p.value.derivative))
+            (p, innermost(p.value.derivative))
             for p in self.parameters
             if getattr(p.value, "derivative", None) is not None
         ]
@@ -75,7 +76,7 @@ class SGD(Optimizer):
     def step(self) -> None:
         """Take one descent step on every parameter that has a derivative."""
         for p, g in self._gradients():
-            _replace(p, _innermost(p.value.data) - self.lr * g)
+            _replace(p, innermost(p.value.data) - self.lr * g)
 
 
 class Adam(Optimizer):
@@ -119,6 +120,6 @@ class Adam(Optimizer):
             v = b2 * v + (1.0 - b2) * g * g
             self._moments[id(p)] = (m, v)
             update = self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
-            _replace(p, _innermost(p.value.data) - update)
+            _replace(p, innermost(p.value.data) - update)
 
 
