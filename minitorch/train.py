@@ -255,7 +255,8 @@ def example_loss(result: TrainResult, index: int = 0) -> Scalar:
     """The loss of training point ``index`` under the trained model, differentiated (to draw it).
 
     The parameters' derivatives are reset first, so afterwards they hold this one point's
-    derivatives (what ``minitorch.draw`` shows), not those of the last epoch.
+    derivatives (what ``minitorch.draw`` shows), not those of the last epoch, and each parameter's
+    Scalar takes its dotted name (``"layer2.weight_0_0"``), so that a drawing tells the layers apart.
 
     Examples:
         >>> result = train(TrainConfig(dataset="Simple", points=4, hidden=2, epochs=1))
@@ -264,8 +265,9 @@ def example_loss(result: TrainResult, index: int = 0) -> Scalar:
         (True, True)
     """
     (x1, x2), y = result.data.X[index], result.data.y[index]
-    for p in result.model.parameters():
+    for name, p in result.model.named_parameters():
         p.value.zero_grad()
+        p.value.name = name
     loss = log_loss(result.model.forward((Scalar(x1, name="x1"), Scalar(x2, name="x2"))), y)
     loss.backward()
     return loss

@@ -6,6 +6,7 @@ these tests exercise the engine independently of the built-in functions.
 
 import math
 import random
+import sys
 from typing import Any
 
 import pytest
@@ -108,7 +109,35 @@ def test_central_difference_uses_given_epsilon(epsilon: float) -> None:
     assert_close(central_difference(lambda x: x**3, 0.0, epsilon=epsilon), epsilon**2, tol=1e-12)
 
 
+class Measured:
+    """A number that allows only ``+``, ``-`` and ``/``: what ``central_difference`` may use."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def __add__(self, other: float) -> "Measured":
+        return Measured(self.value + other)
+
+    def __sub__(self, other: "Measured | float") -> "Measured":
+        return Measured(self.value - (other.value if isinstance(other, Measured) else other))
+
+    def __truediv__(self, other: float) -> "Measured":
+        return Measured(self.value / other)
+
+
 @pytest.mark.task1_1
+@given(small_floats)
+def test_central_difference_uses_only_add_sub_div(x: float) -> None:
+    """The docstring's promise that makes it work on Scalars too (task 1.2 makes their ``+``)."""
+    d = central_difference(lambda m: m, Measured(x))
+    assert isinstance(d, Measured), (
+        "central_difference must compute (f(x + eps) - f(x - eps)) / (2 eps) with + - / only, "
+        f"so that it works on any number type; it returned {type(d).__name__}"
+    )
+    assert_close(d.value, 1.0)
+
+
+@pytest.mark.task1_2  # Scalar arithmetic is task 1.2
 @given(small_floats)
 def test_central_difference_works_on_scalars(x: float) -> None:
     d = central_difference(lambda s: s * s, Scalar(x))
@@ -214,6 +243,13 @@ def test_chain_rule_on_leaf_raises_value_error() -> None:
 
 
 @pytest.mark.task1_3
+def test_chain_rule_on_constant_raises_value_error() -> None:
+    """The docstring promises ValueError for a constant (a Scalar with no history) as for a leaf."""
+    with pytest.raises(ValueError):
+        Scalar(1.0, None).chain_rule(1.0)
+
+
+@pytest.mark.task1_3
 def test_history_backprop_step_pairs_inputs_with_derivatives() -> None:
     x, y = Scalar(2.0), Scalar(3.0)
     out = Function2.apply(x, y)
@@ -300,6 +336,26 @@ def test_topological_sort_of_leaf_is_the_leaf() -> None:
 @pytest.mark.task1_4
 def test_topological_sort_of_constant_is_empty() -> None:
     assert topological_sort(Scalar(1.0, None)) == []
+
+
+@pytest.mark.task1_4
+def test_topological_sort_of_a_long_chain_does_not_recurse() -> None:
+    """A quick version of the million-operation test: 5,000 steps under Python's default limit."""
+    chain = start = Scalar(1.0)
+    for _ in range(5_000):
+        chain = chain * 1.0
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1_000)
+    try:
+        order = topological_sort(chain)
+    except RecursionError:
+        pytest.fail(
+            "topological_sort recursed once per node: its docstring promises an explicit stack "
+            "(never Python recursion), so that a chain of a million operations works"
+        )
+    finally:
+        sys.setrecursionlimit(limit)
+    assert len(order) == 5_001 and order[0] is chain and order[-1] is start
 
 
 @st.composite

@@ -159,6 +159,35 @@ def test_mkdocs_build_strict(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}{result.stderr}"
+    problems = offline_problems(tmp_path / "site")
+    assert not problems, "the built site does not work opened from disk:\n" + "\n".join(problems)
+
+
+def offline_problems(site: Path) -> list[str]:
+    """What would break the built site opened from disk (``site/index.html``) without a network.
+
+    A script, image, frame or stylesheet loaded from the internet (a diagram library, web fonts),
+    and a link to a folder (``page/``, which a browser shows as a directory listing from disk) or
+    to a file that is not there.
+    """
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html":  # served by a web server only, with absolute links on purpose
+            continue
+        html = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|img|iframe|link)\b[^>]*>", html):
+            if tag.startswith("<link") and "stylesheet" not in tag:
+                continue  # a <link rel="canonical"> or similar loads nothing
+            for url in re.findall(r'(?:src|href)="([^"]*)"', tag):
+                if re.match(r"(https?:)?//", url):
+                    problems.append(f"{page.relative_to(site)} loads {url} from the internet")
+        for url in re.findall(r'href="([^"]*)"', html):
+            if not url or re.match(r"[a-z]+:|//|#", url):
+                continue  # an external link or an anchor on the same page
+            target = (page.parent / url.split("#")[0].split("?")[0]).resolve()
+            if not target.is_file():
+                problems.append(f"{page.relative_to(site)} links to {url}, which is not a file")
+    return problems
 
 
 def _load_fence_hook() -> ModuleType:

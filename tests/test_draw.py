@@ -490,7 +490,7 @@ def test_cli_train_graph_writes_the_loss_graph_of_one_point(
     labels = [label for _, label in picture.nodes.values()]
     # The two inputs of the first point, the weights with their derivatives, and the loss functions.
     assert any(label.startswith("x1\nvalue ") for label in labels)
-    assert any(label.startswith("weight_0_0\nvalue ") and "\ngrad " in label for label in labels)
+    assert any(label.startswith("layer1.weight_0_0\nvalue ") and "\ngrad " in label for label in labels)
     assert {"Sigmoid", "Log", "ReLU"} <= set(labels)
 
 
@@ -525,12 +525,24 @@ def test_cli_train_graph_image_with_graphviz(
 # ## The documentation's picture
 
 
-def test_the_mermaid_block_of_the_debugging_guide_is_what_draw_gives() -> None:
-    page = Path(__file__).resolve().parent.parent / "docs" / "guide" / "debugging.md"
-    block = re.search(r"```mermaid\n(.*?)\n```", page.read_text(encoding="utf-8"), re.DOTALL)
+def test_the_graph_of_the_debugging_guide_is_what_draw_gives() -> None:
+    """The page shows the Mermaid text of a graph and a picture of it drawn by hand (an SVG, so that
+    the site needs no diagram script): both must say what ``draw`` says."""
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    page = (docs / "guide" / "debugging.md").read_text(encoding="utf-8")
+    block = re.search(r"Mermaid text of that graph:\n\n```text\n(.*?)\n```", page, re.DOTALL)
     assert block is not None
     x = Scalar(2.0, name="x")
     y = x * x + 3.0 * x
     y.name = "y"
     y.backward()
-    assert block.group(1) == draw(y, format="mermaid")
+    mermaid = draw(y, format="mermaid")
+    assert block.group(1) == mermaid
+    svg = (docs / "assets" / "graph-example.svg").read_text(encoding="utf-8")
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    picture = parse_mermaid(mermaid)
+    for _, label in picture.nodes.values():
+        for line in label.split("\n"):
+            assert line in texts, f"the SVG has no {line!r}"
+    derivatives = sorted(label for _, _, label in picture.edges if label is not None)
+    assert sorted(t for t in texts if t.startswith("∂")) == derivatives

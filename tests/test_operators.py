@@ -10,9 +10,10 @@ import warnings
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from reference import numerical_derivative
 from strategies import assert_close, small_floats, small_positive_floats
 
-from minitorch import central_difference, operators
+from minitorch import operators
 
 nonzero_floats = small_floats.filter(lambda x: abs(x) > 0.1)
 short_lists = st.lists(small_floats, max_size=10)
@@ -146,9 +147,17 @@ def test_sigmoid_of_zero_is_one_half() -> None:
     ids=lambda v: repr(v),
 )
 def test_sigmoid_is_stable_for_large_inputs(x: float, limit: float) -> None:
+    promise = (
+        f"operators.sigmoid({x!r}) must be {limit!r} without overflow or warning: its docstring "
+        "promises the stable form, which exponentiates only numbers <= 0"
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert operators.sigmoid(x) == limit
+        try:
+            result = operators.sigmoid(x)
+        except Exception as error:  # OverflowError from math.exp, or a warning turned into one
+            pytest.fail(f"{promise}; it raised {type(error).__name__}: {error}")
+    assert result == limit, f"{promise}; it returned {result!r}"
 
 
 @pytest.mark.task0_1
@@ -262,7 +271,80 @@ def test_abs_is_magnitude(x: float) -> None:
     assert operators.abs(-x) == operators.abs(x)
 
 
+# ## Task 0.1: what the docstrings promise at the edges of the domain
+#
+# The module docstring of ``operators`` promises IEEE results with a ``RuntimeWarning`` naming the
+# function (``_domain_warning`` in operators.py does both), so ``math.log``, ``1.0 / x`` or
+# ``math.exp`` alone, which raise at these points, must fail here with a message saying which
+# promise they break.
+
+EDGE_PROMISES = [
+    # (the call, the function, its argument, the promised result)
+    ("log(0.0)", operators.log, 0.0, -math.inf),
+    ("log(-1.0)", operators.log, -1.0, math.nan),
+    ("exp(1000.0)", operators.exp, 1000.0, math.inf),
+    ("inv(0.0)", operators.inv, 0.0, math.inf),
+    ("inv(-0.0)", operators.inv, -0.0, -math.inf),
+]
+
+
+def _same_float(a: float, b: float) -> bool:
+    """Equal, counting nan as equal to nan."""
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+@pytest.mark.task0_1
+@pytest.mark.parametrize(("call", "fn", "x", "promised"), EDGE_PROMISES,
+                         ids=[entry[0] for entry in EDGE_PROMISES])
+def test_operator_edge_gives_promised_value_with_warning(call, fn, x, promised) -> None:
+    promise = (
+        f"operators.{call} must return {promised!r} with a RuntimeWarning naming {call.split('(')[0]}, "
+        "as the docstrings of operators promise"
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = fn(x)
+        except Exception as error:  # any exception breaks the promise
+            pytest.fail(f"{promise}; it raised {type(error).__name__}: {error}")
+    assert _same_float(result, promised), f"{promise}; it returned {result!r}"
+    warned = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert warned, f"{promise}; it returned {result!r} without a warning"
+    name = call.split("(")[0]
+    assert any(name in str(w.message) for w in warned), (
+        f"{promise}; it warned {[str(w.message) for w in warned]}"
+    )
+
+
+@pytest.mark.task0_1
+@pytest.mark.parametrize("x", [1e-300, 1.0, 700.0], ids=lambda x: f"x={x}")
+def test_operator_inside_its_domain_does_not_warn(x: float) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for fn in (operators.log, operators.exp, operators.inv):
+            assert math.isfinite(fn(x)), f"operators.{fn.__name__}({x!r}) must be finite"
+
+
+@pytest.mark.task0_1
+def test_max_of_equal_values_is_the_first() -> None:
+    """The docstring says max returns x when x == y; signed zeros tell which one came back."""
+    assert math.copysign(1.0, operators.max(-0.0, 0.0)) == -1.0, (
+        "operators.max(x, y) must return x when x == y (max(-0.0, 0.0) is -0.0), as documented"
+    )
+
+
+@pytest.mark.task0_1
+def test_is_close_is_strict_at_the_tolerance() -> None:
+    assert operators.is_close(0.0, 0.5) == 0.0
+    assert operators.is_close(1.0, 1.0) == 1.0
+    assert operators.is_close(0.0, 0.01) == 0.0, (
+        "operators.is_close must test |x - y| < 1e-2 (strictly less), as documented; "
+        "is_close(0.0, 0.01) must be 0.0"
+    )
+
+
 # ## Task 0.1: the *_back functions against central differences of their forward function
+# (computed by the tests' own helper: ``central_difference`` is task 1.1, which comes later)
 
 BACK_FUNCTIONS = [
     ("log_back", operators.log_back, operators.log, small_positive_floats),
@@ -278,13 +360,15 @@ BACK_FUNCTIONS = [
 @given(data=st.data(), d=small_floats)
 def test_back_matches_central_difference(name, back, forward, points, data, d) -> None:
     x = data.draw(points, label="x")
-    assert_close(back(x, d), d * central_difference(forward, x))
+    assert_close(back(x, d), d * numerical_derivative(forward, x))
 
 
 @pytest.mark.task0_1
 def test_relu_back_at_zero_is_zero() -> None:
     """The subgradient at the kink is 0, as in PyTorch."""
-    assert operators.relu_back(0.0, 5.0) == 0.0
+    assert operators.relu_back(0.0, 5.0) == 0.0, (
+        "operators.relu_back(0.0, d) must be 0.0: its docstring takes relu'(0) = 0"
+    )
 
 
 # ## Task 0.2: property tests in the course's style
@@ -370,6 +454,61 @@ def test_add_neg_is_zero(x: float) -> None:
     # END TASK 0.2
 
 
+# ## Task 0.2: the property tests must catch broken operators
+#
+# A property test whose body asserts nothing passes on any code. So each test of task 0.2 is run
+# once more with the operators it is about replaced by broken ones, which give deterministic but
+# meaningless answers, and it must fail then.
+
+
+def _scrambled(*args: float) -> float:
+    """A deterministic, meaningless number in [-2, 2) for the arguments (a broken operator)."""
+    return (hash(args) % 4001) / 1000.0 - 2.0
+
+
+def _scrambled_bool(*args: float) -> float:
+    """A deterministic, meaningless 1.0 or 0.0 for the arguments (a broken comparison)."""
+    return float(hash(args) % 2)
+
+
+PROPERTY_TESTS = {
+    # the name of each task 0.2 test: the operators it is about
+    "test_sigmoid_lies_between_zero_and_one": ("sigmoid",),
+    "test_sigmoid_is_symmetric": ("sigmoid",),
+    "test_sigmoid_is_monotone": ("sigmoid",),
+    "test_sigmoid_is_strictly_increasing_where_representable": ("sigmoid",),
+    "test_lt_is_transitive": ("lt",),
+    "test_mul_is_symmetric": ("mul",),
+    "test_mul_distributes_over_add": ("mul", "add"),
+    "test_neg_is_an_involution": ("neg",),
+    "test_add_neg_is_zero": ("add", "neg"),
+}
+
+
+@pytest.mark.task0_2
+@pytest.mark.parametrize("name", sorted(PROPERTY_TESTS))
+def test_property_test_fails_on_broken_operators(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    property_test = globals()[name]
+    broken = PROPERTY_TESTS[name]
+    for op in broken:
+        fake = _scrambled_bool if op == "lt" else _scrambled
+        original = getattr(operators, op)
+        monkeypatch.setattr(operators, op, fake)
+        for key, value in list(globals().items()):  # a test may have imported the function itself
+            if value is original:
+                monkeypatch.setitem(globals(), key, fake)
+    try:
+        property_test()
+    except NotImplementedError as error:
+        pytest.fail(f"{name} is not written yet: {error}")
+    except Exception:  # any failure is what we want: the test caught the broken operator
+        return
+    pytest.fail(
+        f"{name} still passes when operators.{' and operators.'.join(broken)} return meaningless "
+        "numbers: a property test must assert its property (see the task 0.2 page)"
+    )
+
+
 # ## Task 0.3: higher-order functions
 
 
@@ -394,14 +533,24 @@ def test_zipWith_combines_elementwise(pair: tuple[list[float], list[float]]) -> 
 
 @pytest.mark.task0_3
 def test_zipWith_rejects_lists_of_different_lengths() -> None:
-    with pytest.raises(ValueError, match=r"\(2 and 3\)"):
-        operators.zipWith(operators.add)([1.0, 2.0], [1.0, 2.0, 3.0])
+    try:
+        result = operators.zipWith(operators.add)([1.0, 2.0], [1.0, 2.0, 3.0])
+    except ValueError as error:
+        assert "(2 and 3)" in str(error), f"the ValueError must give both lengths: {error}"
+    else:
+        pytest.fail(
+            f"zipWith on lists of lengths 2 and 3 returned {result!r}; its docstring promises a "
+            "ValueError giving both lengths (zip() silently drops the extra element)"
+        )
 
 
 @pytest.mark.task0_3
 def test_reduce_folds_from_the_left() -> None:
     """((0 * 10 + 1) * 10 + 2) * 10 + 3 = 123 only for a left fold in list order."""
-    assert operators.reduce(lambda acc, x: acc * 10.0 + x, 0.0)([1.0, 2.0, 3.0]) == 123.0
+    folded = operators.reduce(lambda acc, x: acc * 10.0 + x, 0.0)([1.0, 2.0, 3.0])
+    assert folded == 123.0, (
+        f"reduce must fold from the left, fn(fn(fn(start, x0), x1), x2), as documented: got {folded!r}"
+    )
 
 
 @pytest.mark.task0_3

@@ -254,10 +254,43 @@ def test_sqrt_derivative_at_zero_is_inf() -> None:
 @pytest.mark.task1_2
 @pytest.mark.parametrize("x", [1000.0, -1000.0], ids=lambda x: f"x={x}")
 def test_sigmoid_function_is_stable_for_large_inputs(x: float) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = minitorch.Sigmoid.apply(Scalar(x))
+    assert out.data == (1.0 if x > 0 else 0.0)
+
+
+@pytest.mark.task1_4
+@pytest.mark.parametrize("x", [1000.0, -1000.0], ids=lambda x: f"x={x}")
+def test_sigmoid_function_derivative_is_stable_for_large_inputs(x: float) -> None:
     s = Scalar(x)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        out = minitorch.Sigmoid.apply(s)
-        out.backward()
-    assert out.data == (1.0 if x > 0 else 0.0)
+        minitorch.Sigmoid.apply(s).backward()
     assert s.derivative == 0.0
+
+
+SCALAR_EDGES = [
+    # (the call, a function of a Scalar, the value operators promises there)
+    ("Log at 0.0", lambda: minitorch.Log.apply(Scalar(0.0)), -math.inf),
+    ("Inv at 0.0", lambda: minitorch.Inv.apply(Scalar(0.0)), math.inf),
+    ("Exp at 1000.0", lambda: minitorch.Exp.apply(Scalar(1000.0)), math.inf),
+]
+
+
+@pytest.mark.task1_2
+@pytest.mark.parametrize(("call", "make", "promised"), SCALAR_EDGES, ids=[e[0] for e in SCALAR_EDGES])
+def test_forward_at_a_domain_edge_keeps_the_operators_promise(call, make, promised) -> None:
+    """The forward formulas compute with the float operators of task 0.1, edges included."""
+    promise = (
+        f"{call}: forward must return {promised!r} with a RuntimeWarning like the operators function "
+        "it uses (see the docstrings of minitorch.operators)"
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = make().data
+        except Exception as error:  # 1.0 / a or math.log(a) instead of the operators functions
+            pytest.fail(f"{promise}; it raised {type(error).__name__}: {error}")
+    assert result == promised, f"{promise}; it returned {result!r}"
+    assert any(issubclass(w.category, RuntimeWarning) for w in caught), f"{promise}; it did not warn"

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import minitorch.cli as cli
-from minitorch import Scalar, datasets
+from minitorch import Scalar, datasets, draw
 from minitorch.train import (
     EpochStats,
     Linear,
@@ -19,6 +19,7 @@ from minitorch.train import (
     TrainConfig,
     TrainingDivergedError,
     TrainResult,
+    example_loss,
     log_loss,
     predict_proba,
     train,
@@ -327,3 +328,22 @@ def test_cli_train_defaults_reach_95_percent_on_xor(
     assert (result.config.dataset, len(result.data.X), result.config.hidden) == ("Xor", 50, 10)
     assert result.accuracy >= 0.95
     assert_valid_png(tmp_path / "minitorch-train.png")
+
+
+def test_cli_train_progress_line_ends_on_the_printed_final_loss(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The progress line shows each epoch's loss before its update; it must end on the final loss."""
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # the plain progress line
+    assert cli.main(["train", *SMALL, "--epochs", "3", "--no-plot"]) == 0
+    captured = capsys.readouterr()
+    final = captured.out.split("final loss ")[1].split()[0]
+    assert f"loss {final}" in captured.err.rsplit("\r", 1)[-1]
+
+
+def test_example_loss_names_parameters_with_their_layer() -> None:
+    result = train(TrainConfig(dataset="Simple", points=4, hidden=2, epochs=1))
+    labels = draw(example_loss(result))
+    for layer in ("layer1", "layer2", "layer3"):
+        assert f"{layer}.weight_0_0" in labels
+    assert "{weight_0_0" not in labels  # no bare name, repeated once per layer

@@ -6,11 +6,13 @@ lines, and raises ``NotImplementedError`` with the task, the function and a docs
     def mul(x: float, y: float) -> float:
         \"\"\"Return ``x * y``.\"\"\"
         # BEGIN TASK 0.1
-        raise NotImplementedError("Task 0.1: implement mul (see docs/getting-started.md)")
+        raise NotImplementedError("Task 0.1: implement mul (see docs/tasks.md)")
         # END TASK 0.1
 
 The markers stay, so students see where their code goes and ``minitorch assign grade`` works in
-their copy. Instructor-only files (the skeleton's own self-check) are left out of the copy.
+their copy. Instructor-only files (the skeleton's own self-check) and the optional speed layer
+(``minitorch/fast/``, when the project has one) are left out of the copy, and the copy gets its own
+README: what to do first, the tasks in order, how to check one.
 
 Examples:
     >>> from minitorch.assign.tasks import parse_blocks
@@ -24,7 +26,7 @@ Examples:
     def mul(x: float, y: float) -> float:
         \"\"\"Return x * y.\"\"\"
         # BEGIN TASK 0.1
-        raise NotImplementedError("Task 0.1: implement mul (see docs/getting-started.md)")
+        raise NotImplementedError("Task 0.1: implement mul (see docs/tasks.md)")
         # END TASK 0.1
 """
 
@@ -37,10 +39,21 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .tasks import STAMP, TaskBlock, docs_page, find_blocks, project_files, task_sort_key
+from .tasks import (
+    STAMP,
+    TASK_TITLES,
+    TASKS_PAGE,
+    TaskBlock,
+    docs_page,
+    find_blocks,
+    project_files,
+    task_marker,
+    task_sort_key,
+)
 
 __all__ = [
-    "INSTRUCTOR_ONLY", "StudentCopy", "stub_message", "stub_lines", "stub_source", "write_student_copy",
+    "INSTRUCTOR_ONLY", "StudentCopy", "stub_message", "stub_lines", "stub_source",
+    "student_readme", "write_student_copy",
 ]
 
 INSTRUCTOR_ONLY = ("tests/test_assign.py", "tests/test_fast_layer.py", "minitorch/fast/")
@@ -63,7 +76,7 @@ def stub_message(block: TaskBlock) -> str:
     Examples:
         >>> from minitorch.assign.tasks import TaskBlock
         >>> stub_message(TaskBlock("1.2", "minitorch/scalar_functions.py", 10, 13, "Mul.forward", "    "))
-        'Task 1.2: implement Mul.forward (see docs/tutorials/scalar-function.md)'
+        'Task 1.2: implement Mul.forward (see docs/tasks.md)'
     """
     verb = "write the test" if block.is_test else "implement"
     return f"Task {block.task}: {verb} {block.function} (see {docs_page(block)})"
@@ -124,18 +137,107 @@ class StudentCopy:
     stubbed: list[TaskBlock]
 
     def summary(self) -> str:
-        """A few lines for the terminal: what was written, and the stubs per task."""
+        """A few lines for the terminal: what was written, the stubs per task, and a first check."""
         counts: dict[str, int] = {}
         for block in self.stubbed:
             counts[block.task] = counts.get(block.task, 0) + 1
-        per_task = ", ".join(
-            f"{task} ({counts[task]})" for task in sorted(counts, key=task_sort_key)
-        )
-        return (
-            f"wrote {len(self.files)} files to {self.out}\n"
-            f"stubbed {len(self.stubbed)} blocks of tasks {per_task or '(none)'}\n"
-            f"next: cd {self.out} && make test   (or: minitorch assign grade {self.out})"
-        )
+        ordered = sorted(counts, key=task_sort_key)
+        per_task = ", ".join(f"{task} ({counts[task]})" for task in ordered)
+        lines = [
+            f"wrote {len(self.files)} files to {self.out}",
+            f"stubbed {len(self.stubbed)} blocks of tasks {per_task or '(none)'}",
+        ]
+        if ordered:
+            lines.append(
+                f"try it: minitorch assign grade {self.out} --task {ordered[0]}   (seconds: "
+                f"the first task's row); students start from {self.out / 'README.md'}"
+            )
+        return "\n".join(lines)
+
+
+def student_readme(blocks: Sequence[TaskBlock]) -> str:
+    """The README of a student copy: what to do first, the stubbed tasks in order, how to check one.
+
+    Examples:
+        >>> from minitorch.assign.tasks import TaskBlock
+        >>> text = student_readme([TaskBlock("0.1", "minitorch/operators.py", 3, 5, "mul", "    ")])
+        >>> "| 0.1 | operators: the basic float functions | `minitorch/operators.py` |" in text
+        True
+        >>> "make check TASK=0.1" in text
+        True
+    """
+    where: dict[str, list[str]] = {}
+    for block in blocks:
+        paths = where.setdefault(block.task, [])
+        if block.path not in paths:
+            paths.append(block.path)
+    tasks = sorted(where, key=task_sort_key)
+    first = tasks[0] if tasks else "0.1"
+    rows = "\n".join(
+        f"| {task} | {TASK_TITLES.get(task, '(see the tasks page)')} | "
+        f"{', '.join(f'`{path}`' for path in where[task])} | `make check TASK={task}` |"
+        for task in tasks
+    )
+    pages = ", ".join(
+        f"[{page}]({page})" for page in sorted({docs_page(block) for block in blocks} or {TASKS_PAGE})
+    )
+    return f"""# minitorch: your copy
+
+This is a student copy of minitorch, an automatic differentiation library you build yourself.
+The functions you write are stubs: each one raises `NotImplementedError` naming its task, between
+a `# BEGIN TASK x.y` and a `# END TASK x.y` line. Replace the stub by your code there; leave the
+marker lines in place.
+
+## What to do first
+
+```bash
+make check TASK={first}
+```
+
+The first run sets up `.venv` with minitorch and its test tools (a minute or two, once); then it
+runs the tests of task {first} and prints one row: how many pass, and the first failing test with
+its message. Read task {first} in {pages}, write it, and run the same command until the
+row ends with `ok`. Then go on to the next task.
+
+## The tasks, in order
+
+Each task's tests need only that task and the ones before it, so do them in this order; each one
+reaches full marks as soon as it is right.
+
+| task | what you write | where | check it |
+| --- | --- | --- | --- |
+{rows}
+
+{pages} explains each task: what to write, what the tests check, and which tutorial
+to read.
+
+## Checking your work
+
+```bash
+make check TASK={first}                             # one task: one row of results
+make check                                      # every task (minutes while many are stubs)
+.venv/bin/minitorch assign grade . --task {first}    # what make check runs
+.venv/bin/pytest -m {task_marker(first)} -x                   # pytest itself: the whole traceback
+```
+
+The `minitorch` command is installed in `.venv`: call it as `.venv/bin/minitorch`, or run
+`source .venv/bin/activate` once per terminal and then `minitorch ...`.
+
+`make demo` trains a small network with your code: it needs every task of Modules 0 and 1, and
+until then it names the first task it reaches that is still a stub.
+
+## Reading the docs
+
+The pages are Markdown files in `docs/`, readable as they are. To build the site, with the API
+reference and search:
+
+```bash
+make docs                          # writes site/
+python3 -m http.server -d site     # then open http://localhost:8000
+```
+
+or open `site/index.html` in a browser directly from disk.
+"""
 
 
 def _check_destination(root: Path, out: Path, force: bool) -> None:
@@ -207,6 +309,7 @@ def write_student_copy(
         else:
             shutil.copyfile(source, target)
         shutil.copymode(source, target)
+    (out / "README.md").write_text(student_readme(blocks), encoding="utf-8")
     stamped = sorted({block.task for block in blocks}, key=task_sort_key)
     (out / STAMP).write_text(
         "This folder is a student copy of minitorch, written by `minitorch assign student`.\n"

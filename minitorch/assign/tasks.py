@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "MarkerError", "TaskBlock", "TASK_TITLES", "TASK_DOCS", "STAMP", "parse_blocks", "find_blocks",
-    "tasks_in", "project_files", "docs_page", "task_marker", "task_sort_key",
+    "MarkerError", "TaskBlock", "TASK_TITLES", "TASK_DOCS", "TASKS_PAGE", "STAMP", "parse_blocks",
+    "find_blocks", "tasks_in", "project_files", "docs_page", "task_marker", "task_sort_key", "stub_task",
 ]
 
 TASK_TITLES = {
@@ -51,21 +51,19 @@ TASK_TITLES = {
     "1.2": "the forward formulas of the Scalar functions",
     "1.3": "the chain rule",
     "1.4": "backpropagation and the backward formulas",
+    "2.1": "tensor data: strides and indexing",
+    "2.2": "broadcasting",
+    "2.3": "tensor operations: map, zip and reduce",
+    "2.4": "tensor autodiff: the tensor functions' backward",
 }
-"""What each course task asks for (the grader's and the docs' one-line description)."""
+"""What each course task asks for (the grader's, the student README's and the docs' one-line
+description)."""
 
-TASK_DOCS = {
-    "0.1": "docs/getting-started.md",
-    "0.2": "docs/getting-started.md",
-    "0.3": "docs/getting-started.md",
-    "0.4": "docs/tutorials/training.md",
-    "1.1": "docs/tutorials/scalar-function.md",
-    "1.2": "docs/tutorials/scalar-function.md",
-    "1.3": "docs/tutorials/chain-rule.md",
-    "1.4": "docs/tutorials/backprop.md",
-}
-"""The docs page a stub of each task points to (no tutorial covers the operators: Module 0 points to
-the getting-started page, whose last section introduces them)."""
+TASKS_PAGE = "docs/tasks.md"
+"""The page that explains every task: what to write, what the tests check, how to check it."""
+
+TASK_DOCS = {task: TASKS_PAGE for task in TASK_TITLES}
+"""The docs page a stub of each task points to: the tasks page, which links each task's tutorial."""
 
 STAMP = ".minitorch-student"
 """The file that marks a directory as a student copy (written by the skeleton writer)."""
@@ -137,17 +135,32 @@ def task_marker(task: str) -> str:
     return "task" + task.replace(".", "_")
 
 
+_STUB_MESSAGE = re.compile(r"Task (?P<task>\d+\.\d+): ")
+
+
+def stub_task(error: BaseException) -> str | None:
+    """The task whose stub raised ``error`` (``"0.4"``), or ``None`` if it is not a stub's error.
+
+    Examples:
+        >>> stub_task(NotImplementedError("Task 0.4: implement Module.parameters (see docs/tasks.md)"))
+        '0.4'
+        >>> stub_task(NotImplementedError("subclasses implement this")) is None
+        True
+    """
+    if not isinstance(error, NotImplementedError) or not error.args:
+        return None
+    match = _STUB_MESSAGE.match(str(error.args[0]))
+    return None if match is None else match["task"]
+
+
 def task_sort_key(task: str) -> tuple[int, ...]:
     """Sort tasks numerically (``"1.10"`` after ``"1.9"``)."""
     return tuple(int(part) for part in task.split("."))
 
 
 def docs_page(block: TaskBlock) -> str:
-    """The docs page a block's stub points to: the task's page, except that a ScalarFunction's
-    ``backward`` points to the tutorial on writing one."""
-    if block.function.endswith(".backward"):
-        return "docs/tutorials/scalar-function.md"
-    return TASK_DOCS.get(block.task, "docs/index.md")
+    """The docs page a block's stub points to: the tasks page, which has a section per task."""
+    return TASK_DOCS.get(block.task, TASKS_PAGE)
 
 
 @dataclass(frozen=True)
