@@ -49,7 +49,8 @@ def stable_sigmoid(x: Array) -> Array:
 
 
 def _relu(x: Array) -> Array:
-    return np.where(x > 0.0, x, 0.0)
+    # fmax ignores a NaN operand, so relu(nan) is 0.0 as in operators.relu.
+    return np.fmax(x, 0.0)
 
 
 def _copy(x: Array) -> Array:

@@ -76,8 +76,14 @@ class Function:
 
         Inside :class:`~minitorch.no_grad` nothing is recorded and nothing is saved.
         """
-        need_grad = is_grad_enabled() and any(v.requires_grad() for v in vals)
-        ctx = Context(not need_grad)
+        # Bit i of the mask is set when input i requires grad (``ctx.needs_grad(i)`` reads it).
+        mask = 0
+        if is_grad_enabled():
+            for i, v in enumerate(vals):
+                if v.requires_grad():
+                    mask |= 1 << i
+        need_grad = mask != 0
+        ctx = Context(not need_grad, variable_inputs=mask)
         c: TensorT = cls.forward(ctx, *(v.detach() for v in vals))
         out = c._new(c._tensor)
         if need_grad:
@@ -383,12 +389,13 @@ class MatMul(Function):
         return t1.f.matrix_multiply(t1, t2)
 
     @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | float, Tensor | float]:
         t1, t2 = ctx.saved_values
         f = grad_output.f
+        # A constant operand (often the data) needs no gradient: skip its product, a full matmul.
         return (
-            f.matrix_multiply(grad_output, _transpose(t2)),
-            f.matrix_multiply(_transpose(t1), grad_output),
+            f.matrix_multiply(grad_output, _transpose(t2)) if ctx.needs_grad(0) else 0.0,
+            f.matrix_multiply(_transpose(t1), grad_output) if ctx.needs_grad(1) else 0.0,
         )
 
 
