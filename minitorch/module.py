@@ -20,19 +20,18 @@ import numbers
 from typing import Any, NoReturn
 
 from .scalar import Scalar
+from .tensor import Tensor
 
 __all__ = ["Module", "Parameter", "TRAINABLE_TYPES", "check_parameter_value", "is_trainable"]
 
-TRAINABLE_TYPES: tuple[type, ...] = (Scalar,)
-"""The value types an optimizer can train (tensors join this tuple when they land)."""
+TRAINABLE_TYPES: tuple[type, ...] = (Scalar, Tensor)
+"""The value types an optimizer can train: leaf Scalars and leaf Tensors."""
 
 
 def is_trainable(value: object) -> bool:
-    """True if ``value`` is a leaf an optimizer can train: a :class:`~minitorch.scalar.Scalar` you
-    created (not a computed value, not a constant)."""
-    if not isinstance(value, TRAINABLE_TYPES):
-        return False
-    return not isinstance(value, Scalar) or value.is_leaf()
+    """True if ``value`` is a leaf an optimizer can train: a :class:`~minitorch.scalar.Scalar` or a
+    :class:`~minitorch.tensor.Tensor` you created (not a computed value, not a constant)."""
+    return isinstance(value, (Scalar, Tensor)) and value.is_leaf()
 
 
 def check_parameter_value(value: object, where: str = "Parameter()") -> None:

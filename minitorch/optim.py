@@ -1,4 +1,4 @@
-"""Optimizers: ``SGD`` (the course's) and ``Adam``, for parameters whose values are Scalars.
+"""Optimizers: ``SGD`` (the course's) and ``Adam``, for parameters whose values are Scalars or Tensors.
 
 Arguments are checked when the optimizer is made, as PyTorch does: a bad learning rate fails at
 ``SGD(...)``, not later inside ``step()``. A Parameter listed twice is trained once. The state that
@@ -20,13 +20,16 @@ Examples:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Union
+
+import numpy as np
+import numpy.typing as npt
 
 from .checks import check_real, innermost
 from .module import Module, Parameter, is_trainable
 from .scalar import Scalar
+from .tensor import Tensor, tensor_from_numpy
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
@@ -79,15 +82,22 @@ class Optimizer:
     def zero_grad(self) -> None:
         """Reset the derivative of every parameter's value to ``None``."""
         for p in self.parameters:
-            p.value.derivative = None
+            if isinstance(p.value, Tensor):
+                p.value.zero_grad_()
+            else:
+                p.value.derivative = None
 
-    def _gradients(self) -> list[tuple[Parameter, float]]:
-        """The parameters whose value has a derivative, with that derivative as a float."""
-        return [
-            (p, innermost(p.value.derivative))
-            for p in self.parameters
-            if p.value.derivative is not None
-        ]
+    def _gradients(self) -> list[tuple[int, Parameter, Number]]:
+        """``(position, parameter, derivative)`` for each parameter whose value has a derivative.
+
+        The derivative is a float for a Scalar and a float64 array for a Tensor.
+        """
+        found = []
+        for i, p in enumerate(self.parameters):
+            g = _derivative(p.value)
+            if g is not None:
+                found.append((i, p, g))
+        return found
 
     def step(self) -> None:
         """Update every parameter once."""
@@ -140,15 +150,36 @@ class Optimizer:
         pass
 
 
-def _set_value(p: Parameter, new_value: float) -> None:
-    """Write ``new_value`` into the Scalar ``p`` holds, in place, and clear its derivative.
+Number = Union[float, npt.NDArray[np.float64]]
+"""A parameter's value or derivative as the optimizers compute with it: a float or an array."""
 
-    In place, as PyTorch does, so a reference the user kept to the Scalar trains too; the old
-    graph keeps its own saved floats, so nothing it computed changes.
+
+def _derivative(value: Scalar | Tensor) -> Number | None:
+    """The derivative an optimizer steps along, or None if backpropagation gave it none."""
+    if isinstance(value, Tensor):
+        return None if value.grad is None else value.grad.to_numpy()
+    return None if value.derivative is None else innermost(value.derivative)
+
+
+def _current(value: Scalar | Tensor) -> Number:
+    """The number(s) a parameter holds now."""
+    return value.to_numpy() if isinstance(value, Tensor) else innermost(value.data)
+
+
+def _set_value(p: Parameter, new_value: Number) -> None:
+    """Give ``p`` its new value and clear its derivative.
+
+    A Scalar is written in place, as PyTorch does, so a reference the user kept to it trains too;
+    the old graph keeps its own saved floats, so nothing it computed changes. A Tensor gets a fresh
+    leaf tensor on the same backend, as in the course (its old storage may be saved in an old graph,
+    which must not change under it); read the trained tensor from ``p.value``.
     """
-    value: Scalar = p.value
-    value.data = new_value
-    value.derivative = None
+    value = p.value
+    if isinstance(value, Tensor):
+        p.update(tensor_from_numpy(np.asarray(new_value, dtype=np.float64), backend=value.backend))
+    else:
+        value.data = float(new_value)
+        value.derivative = None
 
 
 class SGD(Optimizer):
@@ -171,8 +202,8 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         """Take one descent step on every parameter that has a derivative."""
-        for p, g in self._gradients():
-            _set_value(p, innermost(p.value.data) - self.lr * g)
+        for _, p, g in self._gradients():
+            _set_value(p, _current(p.value) - self.lr * g)
 
     def _hyperparameters(self) -> dict[str, Any]:
         return {"lr": self.lr}
@@ -206,7 +237,7 @@ class Adam(Optimizer):
         super().__init__(parameters)
         self._set_hyperparameters(lr, betas, eps)
         self.steps = 0
-        self._moments: dict[int, tuple[float, float]] = {}  # parameter position -> (m, v)
+        self._moments: dict[int, tuple[Number, Number]] = {}  # parameter position -> (m, v)
 
     def _set_hyperparameters(  # type: ignore[override]  # its own settings
         self, lr: float, betas: tuple[float, float], eps: float
@@ -226,15 +257,13 @@ class Adam(Optimizer):
         b1, b2 = self.betas
         correction1 = 1.0 - b1**self.steps
         correction2 = 1.0 - b2**self.steps
-        position = {id(p): i for i, p in enumerate(self.parameters)}
-        for p, g in self._gradients():
-            i = position[id(p)]
+        for i, p, g in self._gradients():
             m, v = self._moments.get(i, (0.0, 0.0))
             m = b1 * m + (1.0 - b1) * g
             v = b2 * v + (1.0 - b2) * g * g
             self._moments[i] = (m, v)
-            update = self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
-            _set_value(p, innermost(p.value.data) - update)
+            update = self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+            _set_value(p, _current(p.value) - update)
 
     def _hyperparameters(self) -> dict[str, Any]:
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps}
@@ -244,4 +273,9 @@ class Adam(Optimizer):
 
     def _load_state(self, state: dict[str, Any]) -> None:
         self.steps = int(state["steps"])
-        self._moments = {int(i): (float(m), float(v)) for i, (m, v) in state["moments"].items()}
+        self._moments = {int(i): (_number(m), _number(v)) for i, (m, v) in state["moments"].items()}
+
+
+def _number(x: Any) -> Number:
+    """A saved moment as the optimizer computes with it: a float, or a float64 array (copied)."""
+    return np.array(x, dtype=np.float64) if np.ndim(x) else float(x)

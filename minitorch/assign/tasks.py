@@ -51,10 +51,10 @@ TASK_TITLES = {
     "1.2": "the forward formulas of the Scalar functions",
     "1.3": "the chain rule",
     "1.4": "backpropagation and the backward formulas",
-    "2.1": "tensor data: strides and indexing",
-    "2.2": "broadcasting",
-    "2.3": "tensor operations: map, zip and reduce",
-    "2.4": "tensor autodiff: the tensor functions' backward",
+    "2.1": "tensor data: strides, indexing and permute",
+    "2.2": "broadcasting: shape_broadcast and broadcast_index",
+    "2.3": "tensor map, zip and reduce, and the forward of the tensor functions",
+    "2.4": "the backward of the tensor functions",
 }
 """What each course task asks for (the grader's, the student README's and the docs' one-line
 description)."""
