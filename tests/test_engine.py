@@ -276,3 +276,25 @@ def test_scalar_format_formats_the_value() -> None:
     assert f"{loss:.4f}" == "0.2469"
     assert f"{Scalar(3.0):>6.1f}" == "   3.0"
     assert f"{Scalar(1.0)}" == "Scalar(1.0)"  # no spec: the repr, as str() gives
+
+
+# ## Which inputs are variables (found by mutation testing: each test fails on one mutant)
+
+
+@pytest.mark.task1_2
+def test_engine_context_knows_a_computed_second_input_is_a_variable() -> None:
+    x = Scalar(1.5)
+    y = x * 1.0  # a computed value, not a leaf
+    z = 2.0 ** y  # Pow's backward skips the exponent's derivative unless ctx.needs_grad(1)
+    assert not z.history.ctx.needs_grad(0) and z.history.ctx.needs_grad(1)
+    z.backward()
+    assert x.derivative == pytest.approx(2.0**1.5 * math.log(2.0), rel=1e-12)
+
+
+@pytest.mark.task1_3
+def test_engine_parents_leave_out_scalars_of_an_enclosing_trace() -> None:
+    inner = Scalar(2.0)  # level 0: a constant for the level-1 trace
+    outer = Scalar(3.0, level=1)
+    z = outer * inner
+    assert z.level == 1
+    assert z.parents == [outer]
