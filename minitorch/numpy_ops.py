@@ -3,8 +3,8 @@
 Each tensor is read as a NumPy array that shares its storage (strides included, so a permuted tensor
 is not copied), the operation runs as one NumPy call, and matrix products go to BLAS through
 :func:`numpy.matmul`. The float functions of :mod:`minitorch.operators` are matched to NumPy
-functions that give the same numbers, IEEE edge cases included (``relu(nan)`` is 0 as in
-``operators.relu``; the sigmoid is the stable two-branch formula). A function without a NumPy
+functions that give the same numbers, IEEE edge cases included (``relu(nan)`` is NaN as in
+``operators.relu``, NumPy and PyTorch; the sigmoid is the stable two-branch formula). A function without a NumPy
 counterpart falls back to :class:`~minitorch.tensor_ops.SimpleOps`' loops: slower, still correct.
 
 Examples:
@@ -49,8 +49,9 @@ def stable_sigmoid(x: Array) -> Array:
 
 
 def _relu(x: Array) -> Array:
-    # fmax ignores a NaN operand, so relu(nan) is 0.0 as in operators.relu.
-    return np.fmax(x, 0.0)
+    # As operators.relu: 0.0 where x <= 0 (so -0.0 gives 0.0), x elsewhere (so NaN stays NaN).
+    out: Array = np.where(x <= 0.0, 0.0, x)
+    return out
 
 
 def _copy(x: Array) -> Array:
@@ -73,7 +74,9 @@ def _is_close(x: Array, y: Array) -> Array:
 
 
 def _relu_back(x: Array, d: Array) -> Array:
-    return np.where(x > 0.0, d, 0.0)
+    # As operators.relu_back: 0 where x <= 0, d elsewhere (NaN included, as PyTorch).
+    out: Array = np.where(x <= 0.0, 0.0, d)
+    return out
 
 
 def _log_back(x: Array, d: Array) -> Array:
