@@ -45,12 +45,13 @@ def measure(case: Case, gc_off: bool) -> tuple[Sample, Check]:
         t0 = clock()
         state = case.forward(inputs)
         t1 = clock()
-        check = case.backward(state)
+        result = case.backward(state)
         t2 = clock()
     finally:
         if gc_off:
             gc.enable()
-    del state, inputs
+    check = case.checked(result)
+    del state, inputs, result
     gc.collect()
     return Sample(t1 - t0, t2 - t1), check
 
