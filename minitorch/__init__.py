@@ -1,6 +1,6 @@
 """minitorch: automatic differentiation you can read, in the style of the minitorch course."""
 
-from . import operators
+from . import operators, tensor_functions
 from .anomaly import AnomalyError, detect_anomaly
 from .autodiff import (
     Context,
@@ -16,6 +16,8 @@ from .datasets import Graph, datasets
 from .draw import draw
 from .functional import grad, grad_named, hessian, jacobian, jvp, multigrad_dict, value_and_grad, vjp
 from .module import Module, Parameter
+from .numpy_ops import NumpyBackend, NumpyOps
+from .operators import prod
 from .optim import SGD, Adam, Optimizer
 from .primitive import Primitive, defvjp, primitive
 from .pytree import flatten
@@ -39,6 +41,21 @@ from .scalar_functions import (
     Sqrt,
     Tanh,
 )
+from .tensor import Tensor, rand, tensor, tensor_from_numpy, zeros
+from .tensor_data import (
+    IndexingError,
+    TensorData,
+    UserIndex,
+    UserShape,
+    UserStrides,
+    broadcast_index,
+    index_to_position,
+    shape_broadcast,
+    strides_from_shape,
+    to_index,
+)
+from .tensor_functions import Function, History, grad_central_difference, grad_check
+from .tensor_ops import SimpleBackend, SimpleOps, TensorBackend, TensorOps
 from .testing import MathTest, MathTestVariable, check_grads
 
 __all__ = [
@@ -55,4 +72,11 @@ __all__ = [
     "flatten", "primitive", "defvjp", "Primitive", "check_grads",
     # training and testing
     "SGD", "Adam", "Optimizer", "datasets", "Graph", "MathTest", "MathTestVariable",
+    # Module 2: tensors (the tensor functions themselves are in minitorch.tensor_functions, since
+    # Add, Mul, ... here are the Scalar functions)
+    "Tensor", "History", "Function", "tensor", "tensor_from_numpy", "zeros", "rand",
+    "TensorData", "IndexingError", "UserIndex", "UserShape", "UserStrides", "index_to_position",
+    "to_index", "strides_from_shape", "shape_broadcast", "broadcast_index", "prod",
+    "TensorOps", "TensorBackend", "SimpleOps", "SimpleBackend", "NumpyOps", "NumpyBackend",
+    "grad_central_difference", "grad_check", "tensor_functions",
 ]

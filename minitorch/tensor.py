@@ -1,0 +1,538 @@
+"""``Tensor``: a differentiable n-dimensional array on the same engine as ``Scalar`` (course Module 2).
+
+A Tensor holds a :class:`~minitorch.tensor_data.TensorData` (storage, shape, strides), a backend that
+computes on it, and a :class:`~minitorch.tensor_functions.History`. It follows the engine's
+``Variable`` protocol exactly as a Scalar does, so :func:`~minitorch.backpropagate` runs it unchanged.
+
+Every binary operation broadcasts (NumPy's rule); reductions keep the reduced dimension with size 1
+(``sum(0)`` of a ``(3, 2)`` tensor has shape ``(1, 2)``), and ``sum()`` of everything has shape
+``(1,)``, as in the course.
+
+Examples:
+    >>> x = tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> y = (x * x).sum()
+    >>> y.backward()
+    >>> x.grad.to_numpy().tolist()
+    [[2.0, 4.0], [6.0, 8.0]]
+    >>> f"{y:.1f}"
+    '30.0'
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+import random
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from .autodiff import Variable, backpropagate
+from .numpy_ops import NumpyBackend
+from .tensor_data import IndexingError, Shape, Storage, Strides, TensorData, UserIndex, UserShape
+from .tensor_functions import (
+    EQ,
+    LT,
+    Add,
+    All,
+    Copy,
+    Exp,
+    History,
+    Inv,
+    IsClose,
+    Log,
+    MatMul,
+    Mul,
+    Neg,
+    Permute,
+    ReLU,
+    Sigmoid,
+    Sum,
+    View,
+)
+from .tensor_ops import TensorBackend, broadcast_shape_for
+
+__all__ = ["Tensor", "TensorLike", "History", "tensor", "zeros", "rand", "tensor_from_numpy"]
+
+TensorLike: TypeAlias = "float | int | Tensor"
+
+# The one process-wide id counter of tensors (owned by this module).
+_unique_ids: itertools.count[int] = itertools.count(1)
+
+
+class Tensor:
+    """A multidimensional array that records how it was computed.
+
+    Build tensors with :func:`tensor`, :func:`zeros` or :func:`rand` rather than with this class.
+
+    Args:
+        v: the numbers, shape and strides.
+        back: the history (``None`` for a constant, ``History()`` for a leaf that requires grad).
+        name: a label for drawings and reprs.
+        backend: the backend that computes on it (the NumPy backend when omitted).
+    """
+
+    backend: TensorBackend
+    history: History | None
+    grad: Tensor | None
+    _tensor: TensorData
+    unique_id: int
+    name: str
+
+    def __init__(
+        self,
+        v: TensorData,
+        back: History | None = None,
+        name: str | None = None,
+        backend: TensorBackend | None = None,
+    ) -> None:
+        if not isinstance(v, TensorData):
+            raise TypeError(
+                f"Tensor() expects a TensorData, got {type(v).__name__}; build tensors with "
+                "minitorch.tensor(data)"
+            )
+        self.unique_id = next(_unique_ids)
+        self._tensor = v
+        self.history = back
+        self.backend = NumpyBackend if backend is None else backend
+        self.f = self.backend
+        self.grad = None
+        self.name = str(self.unique_id) if name is None else name
+
+    # ## Gradient bookkeeping
+
+    def requires_grad_(self, x: bool = True) -> Tensor:
+        """Make this tensor a leaf that receives a gradient (or, with ``False``, a constant).
+
+        As in the course, a tensor computed by a function becomes a new leaf: it is cut from the
+        graph that made it (``grad_check(f, t.sum(0))`` relies on this).
+        """
+        if not x:
+            self.history = None
+        elif not self.is_leaf():
+            self.history = History()
+        return self
+
+    def requires_grad(self) -> bool:
+        """True if gradients flow into this tensor (a leaf marked by ``requires_grad_`` or a result
+        computed from one)."""
+        return self.history is not None
+
+    def zero_grad_(self) -> None:
+        """Forget the accumulated gradient."""
+        self.grad = None
+
+    def detach(self) -> Tensor:
+        """The same numbers as a constant (no history); the storage is shared."""
+        return Tensor(self._tensor, backend=self.backend)
+
+    # ## Shape and conversion
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The size of each dimension."""
+        return self._tensor.shape
+
+    @property
+    def size(self) -> int:
+        """The number of elements."""
+        return self._tensor.size
+
+    @property
+    def dims(self) -> int:
+        """The number of dimensions."""
+        return self._tensor.dims
+
+    def to_numpy(self) -> npt.NDArray[np.float64]:
+        """A new NumPy array with the same numbers and shape."""
+        return np.array(self._tensor.numpy_view(), dtype=np.float64)
+
+    def item(self) -> float:
+        """The number held by a one-element tensor.
+
+        Raises:
+            ValueError: if the tensor has more than one element.
+        """
+        if self.size != 1:
+            raise ValueError(
+                f"item() needs a tensor with one element, got shape {self.shape}; index it "
+                "(t[i, j]) or reduce it (t.sum()) first"
+            )
+        return float(self._tensor._storage[self._tensor.index((0,) * self.dims)])
+
+    def __format__(self, spec: str) -> str:
+        if self.size == 1:
+            return format(self.item(), spec)
+        if spec:
+            raise ValueError(
+                f"format spec {spec!r} needs a one-element tensor, got shape {self.shape}; format "
+                "t.item() or the elements instead"
+            )
+        return str(self)
+
+    def __bool__(self) -> bool:
+        if self.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor of shape {self.shape} is ambiguous; use .all() or "
+                "compare one element"
+            )
+        return self.item() != 0.0
+
+    def __hash__(self) -> int:
+        # ``==`` builds a graph node (the course's semantics), yet tensors hash by identity.
+        return id(self)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self._tensor.numpy_view(), separator=", ", prefix="tensor(")
+        if self.history is None:
+            return f"tensor({body})"
+        if self.history.last_fn is None:
+            return f"tensor({body}, requires_grad=True)"
+        return f"tensor({body}, grad_fn={self.history.last_fn.__name__})"
+
+    def __getitem__(self, key: int | UserIndex) -> float:
+        return self._tensor.get(self._key(key))
+
+    def __setitem__(self, key: int | UserIndex, val: float) -> None:
+        self._tensor.set(self._key(key), val)
+
+    @staticmethod
+    def _key(key: int | UserIndex) -> tuple[int, ...]:
+        if isinstance(key, (int, np.integer)):
+            return (int(key),)
+        if isinstance(key, tuple):
+            return key
+        raise IndexingError(f"tensor index {key!r} must be an int or a tuple of ints")
+
+    # ## Making tensors like this one
+
+    @staticmethod
+    def make(
+        storage: Storage | Sequence[float],
+        shape: UserShape,
+        strides: Sequence[int] | None = None,
+        backend: TensorBackend | None = None,
+    ) -> Tensor:
+        """A new constant tensor from storage, shape and optional strides."""
+        return Tensor(TensorData(storage, shape, strides), backend=backend)
+
+    def _new(self, tensor_data: TensorData) -> Tensor:
+        return Tensor(tensor_data, backend=self.backend)
+
+    def zeros(self, shape: UserShape | None = None) -> Tensor:
+        """A constant tensor of zeros on this backend (this tensor's shape when omitted)."""
+        return zeros(self.shape if shape is None else shape, backend=self.backend)
+
+    def _ensure_tensor(self, b: TensorLike) -> Tensor:
+        """Turn a number into a one-element tensor on this backend; pass a tensor through."""
+        if isinstance(b, Tensor):
+            return b
+        if isinstance(b, numbers.Real) and not isinstance(b, bool):
+            return Tensor.make([float(b)], (1,), backend=self.backend)
+        raise TypeError(
+            f"a Tensor operation expects a Tensor or a real number, got {type(b).__name__} {b!r}"
+        )
+
+    # ## Operators (each broadcasts)
+
+    def __add__(self, b: TensorLike) -> Tensor:
+        return Add.apply(self, self._ensure_tensor(b))
+
+    def __radd__(self, b: TensorLike) -> Tensor:
+        return Add.apply(self._ensure_tensor(b), self)
+
+    def __sub__(self, b: TensorLike) -> Tensor:
+        return Add.apply(self, Neg.apply(self._ensure_tensor(b)))
+
+    def __rsub__(self, b: TensorLike) -> Tensor:
+        return Add.apply(self._ensure_tensor(b), Neg.apply(self))
+
+    def __mul__(self, b: TensorLike) -> Tensor:
+        return Mul.apply(self, self._ensure_tensor(b))
+
+    def __rmul__(self, b: TensorLike) -> Tensor:
+        return Mul.apply(self._ensure_tensor(b), self)
+
+    def __truediv__(self, b: TensorLike) -> Tensor:
+        return Mul.apply(self, Inv.apply(self._ensure_tensor(b)))
+
+    def __rtruediv__(self, b: TensorLike) -> Tensor:
+        return Mul.apply(self._ensure_tensor(b), Inv.apply(self))
+
+    def __matmul__(self, b: Tensor) -> Tensor:
+        return MatMul.apply(self, self._ensure_tensor(b))
+
+    def __lt__(self, b: TensorLike) -> Tensor:
+        return LT.apply(self, self._ensure_tensor(b))
+
+    def __gt__(self, b: TensorLike) -> Tensor:
+        return LT.apply(self._ensure_tensor(b), self)
+
+    def __eq__(self, b: TensorLike) -> Tensor:  # type: ignore[override]  # a graph node, as in the course
+        return EQ.apply(self, self._ensure_tensor(b))
+
+    def __neg__(self) -> Tensor:
+        return Neg.apply(self)
+
+    # ## Functions
+
+    def sigmoid(self) -> Tensor:
+        """Elementwise logistic function."""
+        return Sigmoid.apply(self)
+
+    def relu(self) -> Tensor:
+        """Elementwise ``max(x, 0)``."""
+        return ReLU.apply(self)
+
+    def log(self) -> Tensor:
+        """Elementwise natural logarithm."""
+        return Log.apply(self)
+
+    def exp(self) -> Tensor:
+        """Elementwise ``e^x``."""
+        return Exp.apply(self)
+
+    def is_close(self, y: Tensor) -> Tensor:
+        """Elementwise ``|x - y| < 1e-2`` as 1.0/0.0."""
+        return IsClose.apply(self, y)
+
+    def _dim(self, dim: int, operation: str) -> int:
+        """Check a dimension argument; negative values count from the end."""
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"{operation}(dim={dim!r}): dim must be an int")
+        if not -self.dims <= dim < self.dims:
+            raise IndexingError(
+                f"{operation}(dim={dim}) is out of range for a tensor of shape {self.shape}"
+            )
+        return int(dim) % self.dims
+
+    def _flat(self) -> Tensor:
+        """All elements as one dimension (a contiguous copy first when needed)."""
+        source = self if self._tensor.is_contiguous() else self.contiguous()
+        return source.view(self.size)
+
+    def sum(self, dim: int | None = None) -> Tensor:
+        """Sum over ``dim`` (kept with size 1), or over everything into shape ``(1,)``."""
+        if dim is None:
+            return Sum.apply(self._flat(), self._ensure_tensor(0))
+        return Sum.apply(self, self._ensure_tensor(self._dim(dim, "sum")))
+
+    def mean(self, dim: int | None = None) -> Tensor:
+        """Mean over ``dim`` (kept with size 1), or over everything into shape ``(1,)``."""
+        if dim is None:
+            return self.sum() / self.size
+        return self.sum(dim) / self.shape[self._dim(dim, "mean")]
+
+    def all(self, dim: int | None = None) -> Tensor:
+        """1.0 where every element (along ``dim``, or everywhere) is non-zero."""
+        if dim is None:
+            return All.apply(self._flat(), self._ensure_tensor(0))
+        return All.apply(self, self._ensure_tensor(self._dim(dim, "all")))
+
+    def permute(self, *order: int) -> Tensor:
+        """Reorder the dimensions: new dimension ``k`` is old dimension ``order[k]`` (no copy)."""
+        return Permute.apply(self, tensor([float(k) for k in order]))
+
+    def view(self, *shape: int) -> Tensor:
+        """The same numbers under a new shape of the same size (needs a contiguous tensor)."""
+        return View.apply(self, tensor([float(s) for s in shape]))
+
+    def contiguous(self) -> Tensor:
+        """A row-major copy of the numbers (differentiable)."""
+        return Copy.apply(self)
+
+    # ## The Variable protocol
+
+    def expand(self, other: Tensor) -> Tensor:
+        """Sum a gradient ``other`` of a broadcast shape back to this tensor's shape.
+
+        A gradient that is smaller than this tensor (a reduction's) is first broadcast up; the
+        dimensions this tensor was broadcast along are then summed out.
+        """
+        if other.shape == self.shape:
+            return other
+        true_shape = broadcast_shape_for("expand", self.shape, other.shape)
+        out = other
+        if other.shape != true_shape:
+            out = self.backend.id_map(other, zeros(true_shape, backend=self.backend))
+        extra = len(true_shape) - self.dims
+        for d, size in enumerate(true_shape):
+            if size != 1 and (d < extra or self.shape[d - extra] == 1):
+                out = self.backend.add_reduce(out, d)
+        if out.shape == self.shape:
+            return out
+        if not out._tensor.is_contiguous() or len(out._tensor._storage) != out.size:
+            out = self.backend.id_map(out)
+        return Tensor.make(out._tensor._storage, self.shape, backend=self.backend)
+
+    def accumulate_derivative(self, x: Tensor) -> None:
+        """Add ``x`` to this leaf's gradient.
+
+        Raises:
+            ValueError: if this tensor is not a leaf.
+        """
+        if not self.is_leaf():
+            raise ValueError(
+                "accumulate_derivative: only leaves (tensors made by the user) keep a gradient"
+            )
+        self.grad = x.detach() if self.grad is None else self.backend.add_zip(self.grad, x)
+
+    def is_leaf(self) -> bool:
+        """True for a tensor made by the user that requires grad (no function made it)."""
+        return self.history is not None and self.history.last_fn is None
+
+    def is_constant(self) -> bool:
+        """True for a tensor that never receives a gradient."""
+        return self.history is None
+
+    @property
+    def parents(self) -> Iterable[Variable]:
+        """The non-constant inputs of the function that made this tensor."""
+        if self.history is None:
+            return []
+        return [t for t in self.history.inputs if not t.is_constant()]
+
+    def chain_rule(self, d_output: Tensor) -> Iterable[tuple[Variable, Any]]:
+        """One ``(input, gradient)`` pair per input, each gradient summed to that input's shape."""
+        h = self.history
+        if h is None or h.last_fn is None or h.ctx is None:
+            raise ValueError(
+                f"chain_rule: tensor {self.name} was not made by a Function (it is a leaf or a "
+                "constant)"
+            )
+        grads = h.last_fn._backward(h.ctx, d_output)
+        if len(grads) != len(h.inputs):
+            raise ValueError(
+                f"{h.last_fn.__name__}.backward returned {len(grads)} gradient(s) for "
+                f"{len(h.inputs)} input(s); return one value per forward argument"
+            )
+        pairs: list[tuple[Variable, Any]] = []
+        for inp, grad in zip(h.inputs, grads, strict=True):
+            if inp.is_constant():
+                pairs.append((inp, grad))
+            else:
+                pairs.append((inp, inp.expand(self._ensure_tensor(grad))))
+        return pairs
+
+    def backward(self, grad_output: Tensor | None = None) -> None:
+        """Backpropagate from this tensor into the leaves' ``.grad``.
+
+        Args:
+            grad_output: the gradient of the final quantity with respect to this tensor, of its
+                shape; may be omitted for a one-element tensor (it is then 1).
+
+        Raises:
+            ValueError: without ``grad_output`` on a tensor of more than one element, or on a
+                constant.
+        """
+        if self.is_constant():
+            raise ValueError(
+                "backward() on a constant tensor: nothing requires grad; create the inputs with "
+                "requires_grad=True or call .requires_grad_()"
+            )
+        if grad_output is None:
+            if self.size != 1:
+                raise ValueError(
+                    f"backward() on a tensor of shape {self.shape} needs grad_output, a tensor of "
+                    f"that shape (the gradient of the final value with respect to this one); or "
+                    "call .sum().backward()"
+                )
+            grad_output = Tensor.make([1.0], self.shape, backend=self.backend)
+        elif grad_output.shape != self.shape:
+            raise ValueError(
+                f"backward(): grad_output has shape {grad_output.shape}, but the tensor has shape "
+                f"{self.shape}; they must match"
+            )
+        backpropagate(self, grad_output)
+
+    # Last in the class: below this line ``tuple`` would name the method, not the builtin.
+    def tuple(self) -> tuple[Storage, Shape, Strides]:
+        """``(storage, shape, strides)`` as arrays (what the low-level loops take)."""
+        return self._tensor.tuple()
+
+
+# ## Building tensors
+
+
+def _checked_array(data: Any, function: str) -> npt.NDArray[np.float64]:
+    """``data`` as a float64 array, or a TypeError naming ``function``'s argument."""
+    try:
+        raw = np.asarray(data)
+    except ValueError as error:  # ragged nested lists
+        raise TypeError(
+            f"{function}(data=...): expects nested lists of equal lengths or a NumPy array: {error}"
+        ) from None
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{function}(data=...): expects numbers (nested lists of floats or a numeric NumPy "
+            f"array), got {type(data).__name__} holding {raw.dtype} values: {data!r:.80}"
+        )
+    return raw.astype(np.float64)
+
+
+def tensor_from_numpy(
+    array: npt.NDArray[Any], backend: TensorBackend | None = None, requires_grad: bool = False
+) -> Tensor:
+    """A tensor holding a float64 copy of a NumPy array (one vectorised copy).
+
+    Examples:
+        >>> tensor_from_numpy(np.ones((2, 3))).shape
+        (2, 3)
+    """
+    values = _checked_array(array, "tensor" if isinstance(array, (list, tuple)) else "tensor_from_numpy")
+    out = Tensor.make(values.reshape(-1), values.shape, backend=backend)
+    return out.requires_grad_(requires_grad)
+
+
+def tensor(ls: Any, backend: TensorBackend | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor from nested lists of numbers or a NumPy array (copied).
+
+    Args:
+        ls: the numbers; nested lists give the shape.
+        backend: the backend (the NumPy backend when omitted).
+        requires_grad: make it a leaf that receives gradients.
+
+    Raises:
+        TypeError: if ``ls`` holds something that is not a number, or ragged lists.
+
+    Examples:
+        >>> tensor([[1, 2, 3], [4, 5, 6]]).shape
+        (2, 3)
+    """
+    return tensor_from_numpy(ls, backend=backend, requires_grad=requires_grad)
+
+
+def zeros(shape: UserShape, backend: TensorBackend | None = None) -> Tensor:
+    """A constant tensor of zeros.
+
+    Examples:
+        >>> zeros((2, 2)).to_numpy().tolist()
+        [[0.0, 0.0], [0.0, 0.0]]
+    """
+    size = 1
+    for s in shape:
+        size *= int(s)
+    return Tensor.make(np.zeros(size), tuple(shape), backend=backend)
+
+
+def rand(
+    shape: UserShape, backend: TensorBackend | None = None, requires_grad: bool = False
+) -> Tensor:
+    """A tensor of numbers drawn uniformly from [0, 1).
+
+    The generator is seeded from Python's ``random``, so ``random.seed`` makes it reproducible.
+
+    Examples:
+        >>> t = rand((3, 4))
+        >>> t.shape, bool((t < 1.0).all())
+        ((3, 4), True)
+    """
+    size = 1
+    for s in shape:
+        size *= int(s)
+    generator = np.random.default_rng(random.getrandbits(64))
+    out = Tensor.make(generator.random(size), tuple(shape), backend=backend)
+    return out.requires_grad_(requires_grad)
+

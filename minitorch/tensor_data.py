@@ -1,0 +1,375 @@
+"""Tensor storage: a flat float64 array read through a shape and strides (the course's task 2.1-2.2).
+
+A tensor of shape ``(2, 3)`` keeps its six numbers in one flat NumPy array, its *storage*. The
+*strides* say how far to move in the storage for one step along each dimension: the element at index
+``(i, j)`` sits at position ``i * strides[0] + j * strides[1]``. Row-major ("contiguous") strides of
+shape ``(2, 3)`` are ``(3, 1)``; swapping the dimensions (a transpose) only swaps shape and strides,
+the storage stays where it is.
+
+*Broadcasting* lets shapes of different sizes meet, with NumPy's rule: align the shapes on the
+right, and two sizes agree when they are equal or one of them is 1 (a missing dimension counts as 1).
+
+Examples:
+    >>> td = TensorData([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], (2, 3))
+    >>> td.strides
+    (3, 1)
+    >>> td.get((1, 0))
+    4.0
+    >>> td.permute(1, 0).shape
+    (3, 2)
+    >>> shape_broadcast((2, 1), (3,))
+    (2, 3)
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from typing import TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "MAX_DIMS", "IndexingError", "Storage", "Index", "OutIndex", "Shape", "Strides", "UserIndex",
+    "UserShape", "UserStrides", "index_to_position", "to_index", "broadcast_index",
+    "shape_broadcast", "strides_from_shape", "TensorData",
+]
+
+MAX_DIMS = 32
+"""The most dimensions a tensor may have (the course's limit)."""
+
+
+class IndexingError(RuntimeError):
+    """An index, a shape or a pair of strides that does not fit a tensor (the course's error)."""
+
+
+Storage: TypeAlias = npt.NDArray[np.float64]
+OutIndex: TypeAlias = npt.NDArray[np.int32]
+Index: TypeAlias = npt.NDArray[np.int32]
+Shape: TypeAlias = npt.NDArray[np.int32]
+Strides: TypeAlias = npt.NDArray[np.int32]
+
+UserIndex: TypeAlias = Sequence[int]
+UserShape: TypeAlias = Sequence[int]
+UserStrides: TypeAlias = Sequence[int]
+
+
+def index_to_position(index: Index | UserIndex, strides: Strides | UserStrides) -> int:
+    """Return the storage position of a multidimensional ``index``: ``sum(index[k] * strides[k])``.
+
+    Args:
+        index: one integer per dimension.
+        strides: the tensor's strides.
+
+    Examples:
+        >>> index_to_position((1, 2), (3, 1))
+        5
+    """
+    # BEGIN TASK 2.1
+    position = 0
+    for i, stride in zip(index, strides, strict=True):
+        position += int(i) * int(stride)
+    return position
+    # END TASK 2.1
+
+
+def to_index(ordinal: int, shape: Shape | UserShape, out_index: OutIndex) -> None:
+    """Write into ``out_index`` the index that is number ``ordinal`` in row-major order of ``shape``.
+
+    Enumerating ``ordinal = 0 .. size - 1`` visits every index of ``shape`` exactly once (the last
+    dimension changes fastest). It is not the inverse of :func:`index_to_position` for a permuted
+    layout: it counts indices, not storage positions.
+
+    Args:
+        ordinal: a number from 0 to ``size - 1``.
+        shape: the tensor's shape.
+        out_index: an integer array with one slot per dimension, overwritten.
+
+    Examples:
+        >>> out = np.zeros(2, dtype=np.int32)
+        >>> to_index(5, (2, 3), out)
+        >>> out.tolist()
+        [1, 2]
+    """
+    # BEGIN TASK 2.1
+    remaining = int(ordinal)
+    for k in range(len(shape) - 1, -1, -1):
+        size = int(shape[k])
+        out_index[k] = remaining % size
+        remaining //= size
+    # END TASK 2.1
+
+
+def broadcast_index(
+    big_index: Index | UserIndex,
+    big_shape: Shape | UserShape,
+    shape: Shape | UserShape,
+    out_index: OutIndex,
+) -> None:
+    """Map an index of the broadcast (bigger) shape to the index of a smaller input it came from.
+
+    The shapes are aligned on the right; along a dimension where ``shape`` has size 1 the input was
+    repeated, so its index there is 0; the extra leading dimensions of ``big_shape`` are dropped.
+
+    Args:
+        big_index: an index into ``big_shape``.
+        big_shape: the broadcast shape.
+        shape: the smaller shape, which broadcasts to ``big_shape``.
+        out_index: an integer array with one slot per dimension of ``shape``, overwritten.
+
+    Examples:
+        >>> out = np.zeros(2, dtype=np.int32)
+        >>> broadcast_index((4, 1, 2), (5, 3, 4), (1, 4), out)
+        >>> out.tolist()
+        [0, 2]
+    """
+    # BEGIN TASK 2.2
+    offset = len(big_shape) - len(shape)
+    for k in range(len(shape)):
+        out_index[k] = big_index[k + offset] if shape[k] != 1 else 0
+    # END TASK 2.2
+
+
+def shape_broadcast(shape1: UserShape, shape2: UserShape) -> tuple[int, ...]:
+    """Return the shape that ``shape1`` and ``shape2`` broadcast to (NumPy's rule).
+
+    Raises:
+        IndexingError: if some aligned pair of sizes differs and neither is 1; the message names
+            both shapes.
+
+    Examples:
+        >>> shape_broadcast((5, 1, 4), (3, 1))
+        (5, 3, 4)
+    """
+    # BEGIN TASK 2.2
+    n = max(len(shape1), len(shape2))
+    padded1 = [1] * (n - len(shape1)) + [int(s) for s in shape1]
+    padded2 = [1] * (n - len(shape2)) + [int(s) for s in shape2]
+    out = []
+    for a, b in zip(padded1, padded2, strict=True):
+        if a != b and a != 1 and b != 1:
+            raise IndexingError(
+                f"shapes {tuple(shape1)} and {tuple(shape2)} do not broadcast: sizes {a} and {b} "
+                "differ and neither is 1"
+            )
+        out.append(a if b == 1 else b)
+    return tuple(out)
+    # END TASK 2.2
+
+
+def strides_from_shape(shape: UserShape) -> tuple[int, ...]:
+    """Return the row-major (contiguous) strides of ``shape``.
+
+    Examples:
+        >>> strides_from_shape((2, 3, 4))
+        (12, 4, 1)
+    """
+    strides = []
+    step = 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= int(size)
+    return tuple(reversed(strides))
+
+
+def _checked_shape(shape: object) -> tuple[int, ...]:
+    """Return ``shape`` as a tuple of ints, or raise a TypeError/IndexingError saying what is wrong."""
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"TensorData: shape must be a tuple of ints, got {type(shape).__name__}")
+    values = tuple(shape)
+    for size in values:
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+            raise TypeError(f"TensorData: shape {values!r} must contain ints only")
+        if size < 0:
+            raise IndexingError(f"TensorData: shape {values!r} has a negative size")
+    if len(values) > MAX_DIMS:
+        raise IndexingError(f"TensorData: shape {values!r} has more than {MAX_DIMS} dimensions")
+    return tuple(int(s) for s in values)
+
+
+class TensorData:
+    """A flat float64 storage viewed through a shape and strides.
+
+    Args:
+        storage: the numbers (a list or a NumPy array; an array is used as given when it is already
+            a flat float64 array, so permuted views share it).
+        shape: the size of each dimension.
+        strides: the storage step of each dimension (row-major when omitted).
+
+    Raises:
+        IndexingError: if strides and shape differ in length, or a position lies outside storage.
+
+    Examples:
+        >>> TensorData([0.0] * 6, (2, 3), (1, 2)).is_contiguous()
+        False
+    """
+
+    _storage: Storage
+    _strides: Strides
+    _shape: Shape
+    strides: tuple[int, ...]
+    shape: tuple[int, ...]
+    dims: int
+    size: int
+    _row_major: tuple[int, ...]
+
+    def __init__(
+        self,
+        storage: Sequence[float] | Storage,
+        shape: UserShape,
+        strides: UserStrides | None = None,
+    ) -> None:
+        shape = _checked_shape(shape)
+        if (
+            isinstance(storage, np.ndarray)
+            and storage.dtype == np.float64
+            and storage.ndim == 1
+            and storage.flags.c_contiguous
+        ):
+            self._storage = storage
+        else:
+            self._storage = np.asarray(storage, dtype=np.float64).reshape(-1)
+        strides = strides_from_shape(shape) if strides is None else tuple(int(s) for s in strides)
+        if len(strides) != len(shape):
+            raise IndexingError(
+                f"TensorData: strides {strides} must have one entry per dimension of shape {shape}"
+            )
+        self.shape = shape
+        self.strides = strides
+        self._row_major = strides_from_shape(shape)
+        self._shape = np.array(shape, dtype=np.int32)
+        self._strides = np.array(strides, dtype=np.int32)
+        self.dims = len(shape)
+        size = 1
+        for s in shape:
+            size *= s
+        self.size = size
+        if size:
+            last = sum((s - 1) * st for s, st in zip(shape, strides, strict=True))
+            if min(strides, default=0) < 0 or last >= len(self._storage):
+                raise IndexingError(
+                    f"TensorData: shape {shape} with strides {strides} reaches position {last}, "
+                    f"but the storage holds {len(self._storage)} numbers"
+                )
+
+    def is_contiguous(self) -> bool:
+        """True if the layout is row-major: walking the indices in order walks storage 0, 1, 2, ...
+
+        Dimensions of size 1 are ignored (their stride never matters).
+        """
+        expected = 1
+        for size, stride in zip(reversed(self.shape), reversed(self.strides), strict=True):
+            if size != 1 and stride != expected:
+                return False
+            expected *= size
+        return True
+
+    @staticmethod
+    def shape_broadcast(shape_a: UserShape, shape_b: UserShape) -> tuple[int, ...]:
+        """The broadcast shape of ``shape_a`` and ``shape_b`` (see :func:`shape_broadcast`)."""
+        return shape_broadcast(shape_a, shape_b)
+
+    def index(self, index: int | UserIndex) -> int:
+        """Return the storage position of ``index`` (an int for a 1-D tensor, else a tuple).
+
+        Raises:
+            IndexingError: if the index has the wrong length, is negative or is out of range; the
+                message names the index and the shape.
+        """
+        key = (index,) if isinstance(index, (int, np.integer)) else tuple(index)
+        if len(key) != self.dims:
+            raise IndexingError(
+                f"index {key} has {len(key)} entries but the tensor of shape {self.shape} has "
+                f"{self.dims} dimensions; give one index per dimension"
+            )
+        for i, size in zip(key, self.shape, strict=True):
+            if i < 0:
+                raise IndexingError(
+                    f"index {key} is negative; negative indexing is not supported (shape {self.shape})"
+                )
+            if i >= size:
+                raise IndexingError(f"index {key} is out of range for shape {self.shape}")
+        return index_to_position(key, self.strides)
+
+    def indices(self) -> Iterable[tuple[int, ...]]:
+        """Yield every index of the shape once, in row-major order."""
+        out_index = np.zeros(self.dims, dtype=np.int32)
+        for ordinal in range(self.size):
+            to_index(ordinal, self._shape, out_index)
+            yield tuple(int(i) for i in out_index)
+
+    def sample(self) -> tuple[int, ...]:
+        """Return one index drawn uniformly at random (with the ``random`` module)."""
+        return tuple(random.randint(0, s - 1) for s in self.shape)
+
+    def get(self, key: UserIndex) -> float:
+        """Return the number at ``key``."""
+        return float(self._storage[self.index(key)])
+
+    def set(self, key: UserIndex, val: float) -> None:
+        """Store ``val`` at ``key``."""
+        self._storage[self.index(key)] = val
+
+    def tuple(self) -> tuple[Storage, Shape, Strides]:
+        """Return ``(storage, shape, strides)`` as arrays: what the low-level loops take."""
+        return (self._storage, self._shape, self._strides)
+
+    def permute(self, *order: int) -> TensorData:
+        """Return a view with the dimensions reordered: new dimension ``k`` is old ``order[k]``.
+
+        The storage is shared; only shape and strides move.
+
+        Raises:
+            IndexingError: if ``order`` is not a permutation of ``0 .. dims - 1``.
+
+        Examples:
+            >>> TensorData([0.0] * 6, (2, 3)).permute(1, 0).strides
+            (1, 3)
+        """
+        if sorted(order) != list(range(self.dims)):
+            raise IndexingError(
+                f"permute: order {order} must name each dimension of shape {self.shape} once "
+                f"(a permutation of 0..{self.dims - 1})"
+            )
+        # BEGIN TASK 2.1
+        return TensorData(
+            self._storage,
+            tuple(self.shape[k] for k in order),
+            tuple(self.strides[k] for k in order),
+        )
+        # END TASK 2.1
+
+    def numpy_view(self) -> Storage:
+        """Return a NumPy array with this shape that shares the storage (writes go through).
+
+        Examples:
+            >>> TensorData([1.0, 2.0, 3.0, 4.0], (2, 2)).permute(1, 0).numpy_view().tolist()
+            [[1.0, 3.0], [2.0, 4.0]]
+        """
+        storage = self._storage
+        if self.strides == self._row_major and len(storage) == self.size:
+            return storage.reshape(self.shape)
+        itemsize = storage.itemsize
+        return np.lib.stride_tricks.as_strided(
+            storage, self.shape, tuple(s * itemsize for s in self.strides)
+        )
+
+    def to_string(self) -> str:
+        """Return the numbers as nested brackets, one row per line, two decimals each."""
+        if self.dims == 0:
+            return f"{self.get(()):3.2f}"
+        text = ""
+        for index in self.indices():
+            opening = ""
+            for k in range(self.dims - 1, -1, -1):
+                if index[k] != 0:
+                    break
+                opening = "\n" + "\t" * k + "[" + opening
+            closing = ""
+            for k in range(self.dims - 1, -1, -1):
+                if index[k] != self.shape[k] - 1:
+                    break
+                closing += "]"
+            text += opening + f"{self.get(index):3.2f}" + (closing or " ")
+        return text

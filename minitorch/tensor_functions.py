@@ -1,0 +1,447 @@
+"""Differentiable tensor functions (the course's task 2.3 forwards and 2.4 backwards).
+
+A tensor function is a stateless class, like a :class:`~minitorch.ScalarFunction`: a static
+``forward(ctx, *tensors)`` computes the value with the tensor's backend (``t.f.add_zip`` and
+friends), a static ``backward(ctx, grad_output)`` returns one gradient per input, and
+:meth:`Function.apply` records the call in the result's :class:`History` so that the engine's
+``backpropagate`` can run it. A backward may return a gradient of the *broadcast* shape: the engine
+calls ``Tensor.expand``, which sums it back to the input's shape.
+
+Examples:
+    >>> from minitorch import tensor
+    >>> x = tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> y = Mul.apply(x, x)
+    >>> y.history.last_fn.__name__
+    'Mul'
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .autodiff import Context, is_grad_enabled, no_grad
+from .tensor_data import IndexingError
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+    from .tensor_data import UserIndex
+
+__all__ = [
+    "History", "Function", "Neg", "Inv", "Add", "Mul", "Sigmoid", "ReLU", "Log", "Exp", "Sum",
+    "All", "LT", "EQ", "IsClose", "Permute", "View", "Copy", "MatMul", "grad_central_difference",
+    "grad_check",
+]
+
+
+@dataclass
+class History:
+    """How a tensor was made: the function, its context and its inputs (empty for a leaf)."""
+
+    last_fn: type[Function] | None = None
+    ctx: Context | None = None
+    inputs: Sequence[Tensor] = ()
+
+
+def wrap_tuple(x: Any) -> tuple[Any, ...]:
+    """Return ``x`` if it is a tuple, else ``(x,)``."""
+    return x if isinstance(x, tuple) else (x,)
+
+
+class Function:
+    """Base class of the tensor functions: subclasses define static ``forward`` and ``backward``.
+
+    Never instantiated; call :meth:`apply`.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, *inputs: Any) -> Any:
+        """Compute the value (on tensors without history)."""
+        raise NotImplementedError("a Function subclass must define a static forward(ctx, *inputs)")
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Any) -> Any:
+        """Return one gradient per input of ``forward``."""
+        raise NotImplementedError(
+            "a Function subclass must define a static backward(ctx, grad_output) returning one "
+            "gradient per input"
+        )
+
+    @classmethod
+    def _backward(cls, ctx: Context, grad_out: Tensor) -> tuple[Any, ...]:
+        return wrap_tuple(cls.backward(ctx, grad_out))
+
+    @classmethod
+    def apply(cls, *vals: Tensor) -> Tensor:
+        """Call ``forward`` on the values and record the call when some input requires grad.
+
+        Inside :class:`~minitorch.no_grad` nothing is recorded and nothing is saved.
+        """
+        need_grad = is_grad_enabled() and any(v.requires_grad() for v in vals)
+        ctx = Context(not need_grad)
+        c: Tensor = cls.forward(ctx, *(v.detach() for v in vals))
+        back = History(cls, ctx, vals) if need_grad else None
+        return type(c)(c._tensor, back, backend=c.backend)
+
+
+class Neg(Function):
+    """``-a``."""
+
+    @staticmethod
+    def forward(ctx: Context, t1: Tensor) -> Tensor:
+        return t1.f.neg_map(t1)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        return grad_output.f.neg_map(grad_output)
+
+
+class Inv(Function):
+    """``1 / a``; derivative ``-1 / a^2``."""
+
+    @staticmethod
+    def forward(ctx: Context, t1: Tensor) -> Tensor:
+        ctx.save_for_backward(t1)
+        return t1.f.inv_map(t1)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        (t1,) = ctx.saved_values
+        return grad_output.f.inv_back_zip(t1, grad_output)
+
+
+class Add(Function):
+    """``a + b`` (broadcasting); each input receives the gradient."""
+
+    @staticmethod
+    def forward(ctx: Context, t1: Tensor, t2: Tensor) -> Tensor:
+        return t1.f.add_zip(t1, t2)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+        return grad_output, grad_output
+
+
+class Mul(Function):
+    """``a * b`` (broadcasting); gradients ``d * b`` and ``d * a``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:
+        # BEGIN TASK 2.3
+        ctx.save_for_backward(a, b)
+        return a.f.mul_zip(a, b)
+        # END TASK 2.3
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+        # BEGIN TASK 2.4
+        a, b = ctx.saved_values
+        f = grad_output.f
+        return f.mul_zip(grad_output, b), f.mul_zip(grad_output, a)
+        # END TASK 2.4
+
+
+class Sigmoid(Function):
+    """``sigmoid(a)``; derivative ``s (1 - s)`` with ``s`` the output."""
+
+    @staticmethod
+    def forward(ctx: Context, t1: Tensor) -> Tensor:
+        # BEGIN TASK 2.3
+        out = t1.f.sigmoid_map(t1)
+        ctx.save_for_backward(out)
+        return out
+        # END TASK 2.3
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        # BEGIN TASK 2.4
+        (s,) = ctx.saved_values
+        f = grad_output.f
+        slope = f.add_zip(s, f.neg_map(f.mul_zip(s, s)))  # s - s^2 = s (1 - s)
+        return f.mul_zip(grad_output, slope)
+        # END TASK 2.4
+
+
+class ReLU(Function):
+    """``max(a, 0)``; derivative 1 where ``a > 0``, else 0."""
+
+    @staticmethod
+    def forward(ctx: Context, t1: Tensor) -> Tensor:
+        # BEGIN TASK 2.3
+        ctx.save_for_backward(t1)
+        return t1.f.relu_map(t1)
+        # END TASK 2.3
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        # BEGIN TASK 2.4
+        (t1,) = ctx.saved_values
+        return grad_output.f.relu_back_zip(t1, grad_output)
+        # END TASK 2.4
+
+
+class Log(Function):
+    """``log(a)``; derivative ``1 / a``."""
+
+    @staticmethod
+    def forward(ctx: Context, t1: Tensor) -> Tensor:
+        # BEGIN TASK 2.3
+        ctx.save_for_backward(t1)
+        return t1.f.log_map(t1)
+        # END TASK 2.3
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        # BEGIN TASK 2.4
+        (t1,) = ctx.saved_values
+        return grad_output.f.log_back_zip(t1, grad_output)
+        # END TASK 2.4
+
+
+class Exp(Function):
+    """``e^a``; derivative ``e^a``, the output itself."""
+
+    @staticmethod
+    def forward(ctx: Context, t1: Tensor) -> Tensor:
+        # BEGIN TASK 2.3
+        out = t1.f.exp_map(t1)
+        ctx.save_for_backward(out)
+        return out
+        # END TASK 2.3
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        # BEGIN TASK 2.4
+        (out,) = ctx.saved_values
+        return grad_output.f.mul_zip(grad_output, out)
+        # END TASK 2.4
+
+
+class Sum(Function):
+    """Sum along dimension ``dim`` (kept with size 1); the gradient is broadcast back by expand."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, dim: Tensor) -> Tensor:
+        return a.f.add_reduce(a, int(dim.item()))
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, float]:
+        return grad_output, 0.0
+
+
+class All(Function):
+    """1.0 where every element along ``dim`` is non-zero (a product reduction); not differentiable."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, dim: Tensor) -> Tensor:
+        ctx.save_for_backward(a)
+        return a.f.mul_reduce(a, int(dim.item()))
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, float]:
+        (a,) = ctx.saved_values
+        return a.zeros(a.shape), 0.0
+
+
+class LT(Function):
+    """``a < b`` as 1.0/0.0 (broadcasting); zero gradients."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:
+        # BEGIN TASK 2.3
+        ctx.save_for_backward(a.shape, b.shape)
+        return a.f.lt_zip(a, b)
+        # END TASK 2.3
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+        # BEGIN TASK 2.4
+        a_shape, b_shape = ctx.saved_values
+        return grad_output.zeros(a_shape), grad_output.zeros(b_shape)
+        # END TASK 2.4
+
+
+class EQ(Function):
+    """``a == b`` as 1.0/0.0 (broadcasting); zero gradients."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:
+        # BEGIN TASK 2.3
+        ctx.save_for_backward(a.shape, b.shape)
+        return a.f.eq_zip(a, b)
+        # END TASK 2.3
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+        # BEGIN TASK 2.4
+        a_shape, b_shape = ctx.saved_values
+        return grad_output.zeros(a_shape), grad_output.zeros(b_shape)
+        # END TASK 2.4
+
+
+class IsClose(Function):
+    """``|a - b| < 1e-2`` as 1.0/0.0 (broadcasting); zero gradients."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:
+        # BEGIN TASK 2.3
+        ctx.save_for_backward(a.shape, b.shape)
+        return a.f.is_close_zip(a, b)
+        # END TASK 2.3
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+        a_shape, b_shape = ctx.saved_values
+        return grad_output.zeros(a_shape), grad_output.zeros(b_shape)
+
+
+def _order_of(order: Tensor) -> list[int]:
+    """The permutation held in a 1-D tensor, as ints."""
+    return [int(order[i]) for i in range(order.size)]
+
+
+class Permute(Function):
+    """Reorder the dimensions (no copy); the gradient is permuted back by the inverse order."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, order: Tensor) -> Tensor:
+        # BEGIN TASK 2.3
+        dims = _order_of(order)
+        ctx.save_for_backward(dims)
+        return a._new(a._tensor.permute(*dims))
+        # END TASK 2.3
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, float]:
+        # BEGIN TASK 2.4
+        (dims,) = ctx.saved_values
+        inverse = [0] * len(dims)
+        for new_position, old_position in enumerate(dims):
+            inverse[old_position] = new_position
+        return grad_output._new(grad_output._tensor.permute(*inverse)), 0.0
+        # END TASK 2.4
+
+
+class View(Function):
+    """The same numbers under a new shape of the same size; needs a contiguous input."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, shape: Tensor) -> Tensor:
+        new_shape = tuple(_order_of(shape))
+        if not a._tensor.is_contiguous():
+            raise ValueError(
+                f"view{new_shape}: the tensor of shape {a.shape} with strides "
+                f"{a._tensor.strides} is not contiguous; call .contiguous() first"
+            )
+        size = 1
+        for s in new_shape:
+            size *= s
+        if size != a.size:
+            raise IndexingError(
+                f"view: cannot view a tensor of shape {a.shape} ({a.size} elements) as shape "
+                f"{new_shape} ({size} elements)"
+            )
+        ctx.save_for_backward(a.shape)
+        return type(a).make(a._tensor._storage, new_shape, backend=a.backend)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, float]:
+        (original,) = ctx.saved_values
+        grad = grad_output
+        if not grad._tensor.is_contiguous() or len(grad._tensor._storage) != grad.size:
+            grad = grad.f.id_map(grad)
+        return type(grad).make(grad._tensor._storage, original, backend=grad.backend), 0.0
+
+
+class Copy(Function):
+    """A contiguous copy; the gradient passes through."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor) -> Tensor:
+        return a.f.id_map(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        return grad_output
+
+
+def _transpose(a: Tensor) -> Tensor:
+    """Swap the last two dimensions (a view)."""
+    order = list(range(a.dims))
+    order[-2], order[-1] = order[-1], order[-2]
+    return a._new(a._tensor.permute(*order))
+
+
+class MatMul(Function):
+    """Batched matrix product ``a @ b``; gradients ``d @ b^T`` and ``a^T @ d`` (then summed over
+    broadcast batch dimensions by expand)."""
+
+    @staticmethod
+    def forward(ctx: Context, t1: Tensor, t2: Tensor) -> Tensor:
+        ctx.save_for_backward(t1, t2)
+        return t1.f.matrix_multiply(t1, t2)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+        t1, t2 = ctx.saved_values
+        f = grad_output.f
+        return (
+            f.matrix_multiply(grad_output, _transpose(t2)),
+            f.matrix_multiply(_transpose(t1), grad_output),
+        )
+
+
+# ## Gradient checks
+
+
+def grad_central_difference(
+    f: Callable[..., Tensor],
+    *vals: Tensor,
+    arg: int = 0,
+    epsilon: float = 1e-6,
+    ind: UserIndex,
+) -> float:
+    """Central difference of ``f(*vals).sum()`` with respect to element ``ind`` of argument ``arg``.
+
+    ``(F(x + eps e_ind) - F(x - eps e_ind)) / (2 eps)`` with ``F = sum(f(...))``; computed without
+    recording a graph.
+    """
+    x = vals[arg]
+    up = x.zeros(x.shape)
+    up[ind] = epsilon
+    with no_grad():
+        plus = [v + up if j == arg else v for j, v in enumerate(vals)]
+        minus = [v - up if j == arg else v for j, v in enumerate(vals)]
+        delta = f(*plus).sum() - f(*minus).sum()
+    return delta.item() / (2.0 * epsilon)
+
+
+def grad_check(f: Callable[..., Tensor], *vals: Tensor, tolerance: float = 1e-2) -> None:
+    """Check the gradients of ``f(*vals).sum()`` against central differences at one random index
+    of each input (drawn with ``random`` seeded to 10, as the course does).
+
+    Raises:
+        AssertionError: naming the function, the argument, the index, the expected and the
+            received derivative.
+
+    Examples:
+        >>> from minitorch import tensor
+        >>> grad_check(lambda a: (a * a).sigmoid(), tensor([[0.5, -1.0], [2.0, 0.0]]))
+    """
+    for x in vals:
+        x.requires_grad_(True)
+        x.zero_grad_()
+    random.seed(10)
+    f(*vals).sum().backward()
+    for i, x in enumerate(vals):
+        ind = x._tensor.sample()
+        expected = grad_central_difference(f, *vals, arg=i, ind=ind)
+        received = 0.0 if x.grad is None else x.grad[ind]
+        if abs(received - expected) > tolerance * (1.0 + abs(expected)):
+            name = getattr(f, "__name__", repr(f))
+            raise AssertionError(
+                f"grad_check: {name}: argument {i} (shape {x.shape}) at index {ind}: backward gave "
+                f"{received!r}, central difference gave {expected!r}"
+            )

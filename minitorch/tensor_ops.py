@@ -1,0 +1,341 @@
+"""Tensor backends: ``map``, ``zip`` and ``reduce`` over strided storage (the course's task 2.3).
+
+A :class:`TensorBackend` turns the float functions of :mod:`minitorch.operators` into tensor
+functions (``neg_map``, ``add_zip``, ``add_reduce``, ...) with the help of a :class:`TensorOps`
+class. :class:`SimpleOps` is the teaching backend: plain Python loops over every index, reading each
+input through its strides and broadcasting it to the output's shape. The vectorised NumPy backend,
+the default, lives in :mod:`minitorch.numpy_ops`.
+
+Examples:
+    >>> from minitorch import tensor
+    >>> a = tensor([[1.0, 2.0], [3.0, 4.0]], backend=SimpleBackend)
+    >>> SimpleBackend.add_reduce(a, 0).to_numpy().tolist()
+    [[4.0, 6.0]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from . import operators
+from .tensor_data import (
+    IndexingError,
+    broadcast_index,
+    index_to_position,
+    shape_broadcast,
+    to_index,
+)
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+    from .tensor_data import Shape, Storage, Strides, UserShape
+
+__all__ = [
+    "MapProto", "TensorOps", "TensorBackend", "SimpleOps", "SimpleBackend", "tensor_map",
+    "tensor_zip", "tensor_reduce", "tensor_matrix_multiply", "broadcast_shape_for",
+    "matmul_shape",
+]
+
+
+class MapProto(Protocol):
+    """A tensor map: ``fn_map(a)`` or ``fn_map(a, out)`` (``out`` filled in, ``a`` broadcast to it)."""
+
+    def __call__(self, x: Tensor, out: Tensor | None = ..., /) -> Tensor: ...
+
+
+def broadcast_shape_for(operation: str, shape1: UserShape, shape2: UserShape) -> tuple[int, ...]:
+    """The broadcast shape of two operands of ``operation``; the error names the operation.
+
+    Raises:
+        IndexingError: if the shapes do not broadcast.
+
+    Examples:
+        >>> broadcast_shape_for("add", (2, 1), (3,))
+        (2, 3)
+    """
+    if tuple(shape1) == tuple(shape2):
+        return tuple(shape1)
+    try:
+        return shape_broadcast(shape1, shape2)
+    except IndexingError as error:
+        raise IndexingError(f"{operation}: {error}") from None
+
+
+def matmul_shape(shape1: UserShape, shape2: UserShape) -> tuple[int, ...]:
+    """The shape of ``a @ b``: batch dimensions broadcast, then ``(n, m) @ (m, p) -> (n, p)``.
+
+    Raises:
+        IndexingError: if an operand has fewer than two dimensions or the inner sizes differ.
+
+    Examples:
+        >>> matmul_shape((5, 2, 3), (3, 4))
+        (5, 2, 4)
+    """
+    if len(shape1) < 2 or len(shape2) < 2:
+        raise IndexingError(
+            f"matmul: shapes {tuple(shape1)} and {tuple(shape2)}: both operands need at least two "
+            "dimensions; use view(1, n) or view(n, 1) to make a vector a matrix"
+        )
+    if shape1[-1] != shape2[-2]:
+        raise IndexingError(
+            f"matmul: shapes {tuple(shape1)} and {tuple(shape2)} do not match: the last size of "
+            f"the first ({shape1[-1]}) must equal the second-to-last of the second ({shape2[-2]})"
+        )
+    batch = broadcast_shape_for("matmul", shape1[:-2], shape2[:-2])
+    return (*batch, int(shape1[-2]), int(shape2[-1]))
+
+
+class TensorOps:
+    """The interface a backend implements: higher-order ``map``, ``zip``, ``reduce`` and matmul."""
+
+    cuda = False
+
+    @staticmethod
+    def map(fn: Callable[[float], float]) -> MapProto:
+        """Return a tensor function applying ``fn`` to every element."""
+        raise NotImplementedError("TensorOps.map: a backend must implement map")
+
+    @staticmethod
+    def zip(fn: Callable[[float, float], float]) -> Callable[[Tensor, Tensor], Tensor]:
+        """Return a tensor function applying ``fn`` to pairs of elements, broadcasting."""
+        raise NotImplementedError("TensorOps.zip: a backend must implement zip")
+
+    @staticmethod
+    def reduce(
+        fn: Callable[[float, float], float], start: float = 0.0
+    ) -> Callable[[Tensor, int], Tensor]:
+        """Return a tensor function folding ``fn`` along one dimension (kept with size 1)."""
+        raise NotImplementedError("TensorOps.reduce: a backend must implement reduce")
+
+    @staticmethod
+    def matrix_multiply(a: Tensor, b: Tensor) -> Tensor:
+        """Batched matrix product of ``a`` and ``b``."""
+        raise NotImplementedError("TensorOps.matrix_multiply: a backend must implement it")
+
+
+class TensorBackend:
+    """The tensor functions built from one :class:`TensorOps` class.
+
+    Args:
+        ops: the class providing ``map``, ``zip``, ``reduce`` and ``matrix_multiply``.
+    """
+
+    def __init__(self, ops: type[TensorOps]) -> None:
+        self.ops = ops
+        # Maps
+        self.neg_map = ops.map(operators.neg)
+        self.sigmoid_map = ops.map(operators.sigmoid)
+        self.relu_map = ops.map(operators.relu)
+        self.log_map = ops.map(operators.log)
+        self.exp_map = ops.map(operators.exp)
+        self.id_map = ops.map(operators.id)
+        self.inv_map = ops.map(operators.inv)
+        # Zips
+        self.add_zip = ops.zip(operators.add)
+        self.mul_zip = ops.zip(operators.mul)
+        self.lt_zip = ops.zip(operators.lt)
+        self.eq_zip = ops.zip(operators.eq)
+        self.is_close_zip = ops.zip(operators.is_close)
+        self.relu_back_zip = ops.zip(operators.relu_back)
+        self.log_back_zip = ops.zip(operators.log_back)
+        self.inv_back_zip = ops.zip(operators.inv_back)
+        # Reductions
+        self.add_reduce = ops.reduce(operators.add, 0.0)
+        self.mul_reduce = ops.reduce(operators.mul, 1.0)
+        self.matrix_multiply = ops.matrix_multiply
+        self.cuda = ops.cuda
+
+    def __repr__(self) -> str:
+        return f"TensorBackend({self.ops.__name__})"
+
+
+class SimpleOps(TensorOps):
+    """The teaching backend: every element visited by a Python loop over indices."""
+
+    @staticmethod
+    def map(fn: Callable[[float], float]) -> MapProto:
+        """Return ``fn_map(a, out=None)``: ``out[i] = fn(a[i])``, with ``a`` broadcast to ``out``."""
+        f = tensor_map(fn)
+
+        def ret(a: Tensor, out: Tensor | None = None) -> Tensor:
+            if out is None:
+                out = a.zeros(a.shape)
+            else:
+                broadcast_shape_for(fn.__name__, out.shape, a.shape)
+            f(*out.tuple(), *a.tuple())
+            return out
+
+        return ret
+
+    @staticmethod
+    def zip(fn: Callable[[float, float], float]) -> Callable[[Tensor, Tensor], Tensor]:
+        """Return ``fn_zip(a, b)``: ``out[i] = fn(a[i], b[i])`` over the broadcast shape."""
+        f = tensor_zip(fn)
+
+        def ret(a: Tensor, b: Tensor) -> Tensor:
+            out = a.zeros(broadcast_shape_for(fn.__name__, a.shape, b.shape))
+            f(*out.tuple(), *a.tuple(), *b.tuple())
+            return out
+
+        return ret
+
+    @staticmethod
+    def reduce(
+        fn: Callable[[float, float], float], start: float = 0.0
+    ) -> Callable[[Tensor, int], Tensor]:
+        """Return ``fn_reduce(a, dim)``: fold ``fn`` from ``start`` along ``dim`` (kept as size 1)."""
+        f = tensor_reduce(fn)
+
+        def ret(a: Tensor, dim: int) -> Tensor:
+            out_shape = list(a.shape)
+            out_shape[dim] = 1
+            out = a.zeros(tuple(out_shape))
+            out._tensor._storage[:] = start
+            f(*out.tuple(), *a.tuple(), dim)
+            return out
+
+        return ret
+
+    @staticmethod
+    def matrix_multiply(a: Tensor, b: Tensor) -> Tensor:
+        """Batched matrix product with Python loops (batch dimensions broadcast)."""
+        out = a.zeros(matmul_shape(a.shape, b.shape))
+        tensor_matrix_multiply(*out.tuple(), *a.tuple(), *b.tuple())
+        return out
+
+
+def tensor_map(
+    fn: Callable[[float], float],
+) -> Callable[[Storage, Shape, Strides, Storage, Shape, Strides], None]:
+    """Low-level map: fill ``out`` with ``fn`` of the input, which broadcasts to ``out_shape``.
+
+    Both layouts may have any strides (a permuted input works).
+    """
+
+    def _map(
+        out: Storage,
+        out_shape: Shape,
+        out_strides: Strides,
+        in_storage: Storage,
+        in_shape: Shape,
+        in_strides: Strides,
+    ) -> None:
+        # BEGIN TASK 2.3
+        out_index = np.zeros(len(out_shape), dtype=np.int32)
+        in_index = np.zeros(len(in_shape), dtype=np.int32)
+        size = int(np.prod(out_shape))
+        for ordinal in range(size):
+            to_index(ordinal, out_shape, out_index)
+            broadcast_index(out_index, out_shape, in_shape, in_index)
+            value = in_storage[index_to_position(in_index, in_strides)]
+            out[index_to_position(out_index, out_strides)] = fn(float(value))
+        # END TASK 2.3
+
+    return _map
+
+
+def tensor_zip(
+    fn: Callable[[float, float], float],
+) -> Callable[[Storage, Shape, Strides, Storage, Shape, Strides, Storage, Shape, Strides], None]:
+    """Low-level zip: fill ``out`` with ``fn`` of two inputs that broadcast to ``out_shape``."""
+
+    def _zip(
+        out: Storage,
+        out_shape: Shape,
+        out_strides: Strides,
+        a_storage: Storage,
+        a_shape: Shape,
+        a_strides: Strides,
+        b_storage: Storage,
+        b_shape: Shape,
+        b_strides: Strides,
+    ) -> None:
+        # BEGIN TASK 2.3
+        out_index = np.zeros(len(out_shape), dtype=np.int32)
+        a_index = np.zeros(len(a_shape), dtype=np.int32)
+        b_index = np.zeros(len(b_shape), dtype=np.int32)
+        size = int(np.prod(out_shape))
+        for ordinal in range(size):
+            to_index(ordinal, out_shape, out_index)
+            broadcast_index(out_index, out_shape, a_shape, a_index)
+            broadcast_index(out_index, out_shape, b_shape, b_index)
+            a = a_storage[index_to_position(a_index, a_strides)]
+            b = b_storage[index_to_position(b_index, b_strides)]
+            out[index_to_position(out_index, out_strides)] = fn(float(a), float(b))
+        # END TASK 2.3
+
+    return _zip
+
+
+def tensor_reduce(
+    fn: Callable[[float, float], float],
+) -> Callable[[Storage, Shape, Strides, Storage, Shape, Strides, int], None]:
+    """Low-level reduce: ``out`` is ``a``'s shape with ``reduce_dim`` of size 1, pre-filled with the
+    start value; fold every element of ``a`` along ``reduce_dim`` into it with ``fn``."""
+
+    def _reduce(
+        out: Storage,
+        out_shape: Shape,
+        out_strides: Strides,
+        a_storage: Storage,
+        a_shape: Shape,
+        a_strides: Strides,
+        reduce_dim: int,
+    ) -> None:
+        # BEGIN TASK 2.3
+        out_index = np.zeros(len(out_shape), dtype=np.int32)
+        size = int(np.prod(out_shape))
+        for ordinal in range(size):
+            to_index(ordinal, out_shape, out_index)
+            position = index_to_position(out_index, out_strides)
+            a_index = out_index.copy()
+            for j in range(int(a_shape[reduce_dim])):
+                a_index[reduce_dim] = j
+                value = a_storage[index_to_position(a_index, a_strides)]
+                out[position] = fn(float(out[position]), float(value))
+        # END TASK 2.3
+
+    return _reduce
+
+
+def tensor_matrix_multiply(
+    out: Storage,
+    out_shape: Shape,
+    out_strides: Strides,
+    a_storage: Storage,
+    a_shape: Shape,
+    a_strides: Strides,
+    b_storage: Storage,
+    b_shape: Shape,
+    b_strides: Strides,
+) -> None:
+    """Low-level batched matmul: ``out[..., i, j] = sum_k a[..., i, k] * b[..., k, j]``.
+
+    The batch dimensions of ``a`` and ``b`` broadcast to those of ``out`` (as in :func:`tensor_zip`).
+    """
+    dims = len(out_shape)
+    out_index = np.zeros(dims, dtype=np.int32)
+    a_index = np.zeros(len(a_shape), dtype=np.int32)
+    b_index = np.zeros(len(b_shape), dtype=np.int32)
+    inner = int(a_shape[-1])
+    for ordinal in range(int(np.prod(out_shape))):
+        to_index(ordinal, out_shape, out_index)
+        broadcast_index(out_index[:-2], out_shape[:-2], a_shape[:-2], a_index)
+        broadcast_index(out_index[:-2], out_shape[:-2], b_shape[:-2], b_index)
+        a_index[-2] = out_index[-2]
+        b_index[-1] = out_index[-1]
+        total = 0.0
+        for k in range(inner):
+            a_index[-1] = k
+            b_index[-2] = k
+            total += float(a_storage[index_to_position(a_index, a_strides)]) * float(
+                b_storage[index_to_position(b_index, b_strides)]
+            )
+        out[index_to_position(out_index, out_strides)] = total
+
+
+SimpleBackend = TensorBackend(SimpleOps)
+"""The teaching backend: :class:`SimpleOps`' loops."""
