@@ -60,8 +60,13 @@ def agreement(checks: dict[str, Check]) -> dict[str, Any]:
     return {"agree": not disagree, "disagreements": disagree}
 
 
-def summarize(run: WorkloadRun, ratio_engines: tuple[str, ...]) -> dict[str, Any]:
-    """Medians per operation and pairwise ratios to each of ``ratio_engines``, per GC mode and engine."""
+def summarize(
+    run: WorkloadRun, ratio_engines: tuple[str, ...], cpu: bool = False
+) -> dict[str, Any]:
+    """Medians per operation and pairwise ratios to each of ``ratio_engines``, per GC mode and engine.
+
+    With ``cpu``, the CPU-time median and CPU-time ratios (``cpu_ratio_<engine>``) are added.
+    """
     out: dict[str, Any] = {}
     for mode in GC_MODES:
         engines = run.series[mode]
@@ -77,6 +82,12 @@ def summarize(run: WorkloadRun, ratio_engines: tuple[str, ...]) -> dict[str, Any
             for other in ratio_engines:
                 if other in engines:
                     row[f"ratio_{other}"] = series.ratio_to(engines[other])
+            if cpu:
+                row["cpu_total_us_per_op"] = series.median_cpu_us_per_op(run.ops)
+                for other in ratio_engines:
+                    if other in engines:
+                        row[f"cpu_ratio_{other}"] = series.ratio_to(engines[other], cpu=True)
+                row["cpu_samples_ns"] = [s.cpu_ns for s in series.samples]
             row["samples_ns"] = [[s.forward_ns, s.backward_ns] for s in series.samples]
             table[engine] = row
         out[mode] = table
@@ -96,11 +107,13 @@ def run_workloads(
     repeats: int,
     log: Callable[[str], None],
     ratio_engines: tuple[str, ...],
+    cpu: bool = False,
 ) -> list[dict[str, Any]]:
     """Time every workload on the engines its builder gives cases for; one JSON-ready dict each.
 
     A workload whose builder gives no case is skipped (and logged). Every engine's total time is
-    divided by each engine of ``ratio_engines`` present, pair by pair within a round.
+    divided by each engine of ``ratio_engines`` present, pair by pair within a round (and its CPU
+    time too, with ``cpu``).
     """
     results = []
     for workload in workloads:
@@ -121,7 +134,7 @@ def run_workloads(
             "checks": {e: {"value": float(c.value), "gradient": float(c.gradient)}
                        for e, c in run.checks.items()},
             **agreement(run.checks),
-            **summarize(run, ratio_engines),
+            **summarize(run, ratio_engines, cpu),
         }
         counter = cases.get("minitorch")
         if counter is not None and counter.graph_nodes is not None:

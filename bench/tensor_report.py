@@ -10,11 +10,13 @@ from .targets import Target
 __all__ = ["format_tensor_report"]
 
 _RATIOS = (("minitorch", "x minitorch"), ("numpy", "x numpy"), ("torch", "x torch"))
+_CPU_RATIOS = (("numpy", "cpu x numpy"), ("torch", "cpu x torch"))
 
 
 def _table(workloads: list[dict[str, Any]], mode: str) -> list[str]:
     header = (f"{'workload':44} {'engine':17} {'fwd ms':>9} {'bwd ms':>9} {'total ms':>9} "
-              f"{'us/op':>8}" + "".join(f" {label:>11}" for _, label in _RATIOS))
+              f"{'us/op':>8}" + "".join(f" {label:>11}" for _, label in _RATIOS)
+              + f" {'cpu ms':>9}" + "".join(f" {label:>11}" for _, label in _CPU_RATIOS))
     lines = [header, "-" * len(header)]
     for w in workloads:
         first = True
@@ -28,6 +30,9 @@ def _table(workloads: list[dict[str, Any]], mode: str) -> list[str]:
                 f"{format_number(row['bwd_us_per_op'] * scale, 9, 3)} "
                 f"{format_number(row['total_us_per_op'] * scale, 9, 3)} {per_op}"
                 + "".join(f" {format_number(row.get(f'ratio_{key}'), 11)}" for key, _ in _RATIOS)
+                + f" {format_number(row['cpu_total_us_per_op'] * scale, 9, 3)}"
+                + "".join(f" {format_number(row.get(f'cpu_ratio_{key}'), 11)}"
+                          for key, _ in _CPU_RATIOS)
             )
         if not w["agree"]:
             lines.append(f"{'':44} !! engines disagree: {'; '.join(w['disagreements'])}")
@@ -45,7 +50,9 @@ def format_tensor_report(tensor: dict[str, Any], targets: list[Target]) -> str:
     for engine, reason in meta["missing_engines"].items():
         lines.append(f"missing engine {engine}: {reason}")
     lines.append("ms per forward / backward pass; us/op for the (2, 2) chain (3 ops per step + the "
-                 "sum); ratios: total time of the row's engine / the other's, same repeat (median)")
+                 "sum); ratios: total time of the row's engine / the other's, same repeat (median);")
+    lines.append("cpu: the same with the process's CPU time, which leaves out waits for a core on a "
+                 "busy machine (the targets use the wall-clock ratios)")
     for mode in ("gc_on", "gc_off"):
         lines += ["", MODE_TITLES[mode], *_table(tensor["workloads"], mode)]
     lines += ["", "TENSOR TARGETS", *format_targets(targets)]

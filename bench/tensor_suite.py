@@ -109,7 +109,7 @@ def run_tensor_suite(
                 "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
             },
             "workloads": run_workloads(workloads, engines, sizes.repeats, log,
-                                       TENSOR_RATIO_ENGINES),
+                                       TENSOR_RATIO_ENGINES, cpu=True),
         }
     finally:
         gc.unfreeze()

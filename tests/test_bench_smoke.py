@@ -59,6 +59,8 @@ def test_bench_tensor_suite_alone_runs_every_tensor_workload(tmp_path: Path) -> 
     assert [w["group"] for w in tensor["workloads"]] == ["mlp", "broadcast", "tiny", "simple"]
     assert all(w["agree"] for w in tensor["workloads"]), [w["disagreements"] for w in tensor["workloads"]]
     assert tensor["workloads"][-1]["engines"] == ["minitorch_simple", "minitorch", "numpy"]
+    row = tensor["workloads"][0]["gc_on"]["minitorch"]
+    assert row["ratio_numpy"] > 0 and row["cpu_ratio_numpy"] > 0 and row["cpu_total_us_per_op"] > 0
     # Without PyTorch only the target against NumPy by hand has a value.
     statuses = [t["status"] for t in tensor["targets"]]
     assert statuses[0] in ("PASS", "FAIL") and statuses[1:] == ["SKIP", "SKIP"]
