@@ -76,7 +76,7 @@ def _versions(engines: dict[str, ModuleType]) -> dict[str, str]:
 def _numpy_blas() -> str:
     """The BLAS NumPy was built with (NumPy's build configuration; ``unknown`` if unreadable)."""
     try:
-        config: Any = np.show_config(mode="dicts")  # type: ignore[call-arg]  # NumPy >= 1.26
+        config: Any = np.show_config(mode="dicts")  # NumPy >= 1.26; older ones raise TypeError
         blas = config["Build Dependencies"]["blas"]
         return f"{blas['name']} {blas.get('version', '')}".strip()
     except (TypeError, KeyError):
