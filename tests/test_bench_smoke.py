@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from bench.cases import Case, run_once
+from bench.targets import evaluate_tensor_targets
 from bench.tensor_plans import (
     gradient_summary,
     make_broadcast_plan,
@@ -107,3 +108,16 @@ def test_gradient_summary_rejects_a_gradient_of_the_wrong_shape() -> None:
     probe = np.ones((2, 1))
     with pytest.raises(ValueError, match=r"gradient 0 has shape \(2, 2\), its input has shape \(2, 1\)"):
         gradient_summary([np.ones((2, 2))], [probe])
+
+
+def test_tensor_targets_read_minitorch_ratios_with_the_gc_on() -> None:
+    def workload(group: str, ratios: dict[str, float]) -> dict[str, Any]:
+        row = {f"ratio_{engine}": value for engine, value in ratios.items()}
+        return {"group": group, "title": group, "gc_on": {"minitorch": row}, "gc_off": {"minitorch": {}}}
+
+    results = {"workloads": [workload("mlp", {"numpy": 1.1, "torch": 1.6}),
+                             workload("broadcast", {"numpy": 3.0})]}
+    targets = evaluate_tensor_targets(results)
+    assert [(t.value, t.limit, t.status) for t in targets] == [
+        (1.1, 1.2, "PASS"), (1.6, 1.5, "FAIL"), (None, 2.0, "SKIP"),
+    ]
