@@ -299,3 +299,54 @@ def test_setitem_writes_through() -> None:
     t = minitorch.zeros((2, 2))
     t[1, 0] = 3.0
     assert t.to_numpy().tolist() == [[0.0, 0.0], [3.0, 0.0]]
+
+
+# ## Training tools and drawing
+
+
+class Linear(minitorch.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.weights = minitorch.Parameter(tensor([[0.5], [-0.3]]))
+        self.bias = minitorch.Parameter(tensor([0.1]))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x @ self.weights.value + self.bias.value
+
+
+@pytest.mark.parametrize("optimizer", [minitorch.SGD, minitorch.Adam], ids=["sgd", "adam"])
+def test_optimizers_train_tensor_parameters(optimizer: type[minitorch.Optimizer]) -> None:
+    model = Linear()
+    x = tensor([[1.0, 2.0], [3.0, 1.0], [0.0, 1.0]])
+    y = tensor([[1.0], [2.0], [0.5]])
+    opt = optimizer(model.parameters(), lr=0.05)  # type: ignore[call-arg]
+    losses = []
+    for _ in range(200):
+        opt.zero_grad()
+        error = model(x) - y
+        loss = (error * error).mean()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < 1e-3 < losses[0]
+    assert model.weights.value.is_leaf()
+    assert [name for name, _ in model.named_parameters()] == ["weights", "bias"]
+
+
+def test_sgd_step_is_value_minus_lr_times_grad() -> None:
+    p = minitorch.Parameter(tensor([1.0, -2.0]))
+    opt = minitorch.SGD([p], lr=0.5)
+    (p.value * p.value).sum().backward()
+    opt.step()
+    assert p.value.to_numpy().tolist() == [0.0, 0.0]
+    opt.zero_grad()
+    assert p.value.grad is None
+
+
+def test_draw_labels_tensor_nodes_with_their_shapes() -> None:
+    x = tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x.name = "x"
+    text = minitorch.draw((x @ tensor([[1.0], [2.0]])).relu().sum(), format="mermaid")
+    assert '["x<br>shape (2, 2)"]:::leaf' in text
+    assert "shape (2, 1)" in text and '(("MatMul"))' in text
+    assert "value 16.0" in text
