@@ -172,6 +172,14 @@ def test_expand_sums_over_broadcast_dimensions() -> None:
     assert x.expand(grad).to_numpy().tolist() == [[8.0], [8.0], [8.0]]
 
 
+def test_matmul_with_a_constant_operand_gives_the_leaf_its_gradient() -> None:
+    x = tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    w = tensor([[1.0], [-1.0]], requires_grad=True)
+    (x @ w).sum().backward()
+    assert x.grad is None
+    assert w.grad is not None and w.grad.to_numpy().tolist() == [[9.0], [12.0]]
+
+
 def test_gradient_accumulates_over_uses_and_calls() -> None:
     x = tensor([1.0, 2.0], requires_grad=True)
     (x * x + x).sum().backward()
