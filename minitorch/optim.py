@@ -21,7 +21,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -150,7 +150,7 @@ class Optimizer:
         pass
 
 
-Number = Union[float, npt.NDArray[np.float64]]
+Number = float | npt.NDArray[np.float64]
 """A parameter's value or derivative as the optimizers compute with it: a float or an array."""
 
 
