@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from .array_primitive import array_node_for
+from .array_trace import is_traced
 from .autodiff import Context
 from .function import ScalarFunction
 from .scalar import Scalar
@@ -162,12 +164,20 @@ class Primitive:
         self.vjpmakers: dict[int, VJPMaker] = {}
         self.__name__ = getattr(fun, "__name__", "primitive")
         functools.update_wrapper(self, fun)
-        # The primitive's own node class, so graphs and messages show its name.
+        # The primitive's own node classes, so graphs and messages show its name.
         self.node: type[_PrimitiveNode] = type(
             self.__name__, (_PrimitiveNode,), {"__doc__": f"The graph node of primitive {self.__name__}."}
         )
+        self.array_node = array_node_for(self.__name__)  # for calls on traced arrays
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if any(is_traced(a) for a in args):  # a traced array: one array node (array_primitive)
+            if any(is_traced(v) for v in kwargs.values()):
+                raise TypeError(
+                    f"primitive {self.__name__}: a keyword argument is a traced array; keyword "
+                    "arguments are never differentiated, so pass it positionally"
+                )
+            return self.array_node.apply(self, kwargs, *args)
         call = _Call(self, args, kwargs)
         values = call.flat_values()
         if not any(isinstance(v, Scalar) for v in values):

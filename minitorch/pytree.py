@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from .array_trace import TracedTensor
 from .scalar import Scalar
 
 __all__ = ["flatten", "tree_map", "tree_leaves", "is_leaf"]
@@ -33,10 +34,11 @@ Leaf = Any  # a real number, a Scalar, or a NumPy array of them
 
 
 def is_leaf(value: Any) -> bool:
-    """True for the leaves of a pytree: real numbers (not bool), Scalars and NumPy arrays."""
+    """True for the leaves of a pytree: real numbers (not bool), Scalars, NumPy arrays and the
+    traced arrays of the functional API."""
     if isinstance(value, (bool, np.bool_)):
         return False
-    return isinstance(value, (numbers.Real, Scalar, np.ndarray))
+    return isinstance(value, (numbers.Real, Scalar, np.ndarray, TracedTensor))
 
 
 def _check_array(value: np.ndarray, path: str) -> None:
@@ -106,7 +108,7 @@ def flatten(value: Any) -> tuple[np.ndarray, Callable[[np.ndarray], Any]]:
     """
 
     def as_floats(leaf: Leaf, path: str) -> np.ndarray:
-        if isinstance(leaf, Scalar) or (isinstance(leaf, np.ndarray) and leaf.dtype == object):
+        if isinstance(leaf, (Scalar, TracedTensor)) or (isinstance(leaf, np.ndarray) and leaf.dtype == object):
             raise TypeError(
                 f"flatten: {path} holds Scalars; flatten works on plain numbers and arrays"
             )
