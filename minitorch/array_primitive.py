@@ -76,9 +76,10 @@ class PrimitiveOnArrays(ArrayFunction):
             cotangent = maker(ans, *args, **kwargs)(g)
             if np.shape(cotangent) != np.shape(arg):
                 raise ValueError(
-                    f"primitive {prim.__name__}: the vjp for argument {k} returned shape "
-                    f"{np.shape(cotangent)} for an argument of shape {np.shape(arg)}; return the "
-                    "argument's shape"
+                    f"primitive {prim.__name__}: the vjp for argument {k} returned "
+                    f"{int(np.prod(np.shape(cotangent)))} number(s) (shape {np.shape(cotangent)}) "
+                    f"for an argument of {int(np.prod(np.shape(arg)))} (shape {np.shape(arg)}); "
+                    "return the argument's shape"
                 )
             grads.append(cotangent)
         return tuple(grads)

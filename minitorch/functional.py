@@ -175,7 +175,8 @@ def value_and_grad(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., tu
         boxed = list(args)
         on_arrays = arrays.traces_arrays((args[argnum],))
         boxed[argnum] = _box(args[argnum], level, leaves, f"args[{argnum}]", on_arrays)
-        out = _backprop_scalar_output(fun(*boxed, **kwargs), level, "grad")
+        out = fun(*boxed, **kwargs)
+        out = _backprop_scalar_output(arrays.lift_outputs(out) if on_arrays else out, level, "grad")
         return _unbox(out, level), _read_derivatives(args[argnum], leaves)
 
     return value_and_grad_fun
@@ -226,7 +227,8 @@ def multigrad_dict(fun: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
         for name, value in bound.arguments.items():
             leaves[name] = []
             bound.arguments[name] = _box(value, level, leaves[name], name, on_arrays)
-        _backprop_scalar_output(fun(*bound.args, **bound.kwargs), level, "multigrad_dict")
+        out = fun(*bound.args, **bound.kwargs)
+        _backprop_scalar_output(arrays.lift_outputs(out) if on_arrays else out, level, "multigrad_dict")
         original = _bind(fun, args, kwargs).arguments
         return {name: _read_derivatives(original[name], leaves[name]) for name in leaves}
 
@@ -259,7 +261,8 @@ def grad_named(fun: Callable[..., Any], argname: str) -> Callable[..., Any]:
         leaves: list[Any] = []
         on_arrays = arrays.traces_arrays((original,))
         bound.arguments[argname] = _box(original, level, leaves, argname, on_arrays)
-        _backprop_scalar_output(fun(*bound.args, **bound.kwargs), level, "grad_named")
+        out = fun(*bound.args, **bound.kwargs)
+        _backprop_scalar_output(arrays.lift_outputs(out) if on_arrays else out, level, "grad_named")
         return _read_derivatives(original, leaves)
 
     return grad_named_fun
@@ -306,7 +309,7 @@ def jacobian(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
         boxed = list(args)
         if arrays.traces_arrays((x,)):
             boxed[argnum] = _box(x, level, leaves, f"args[{argnum}]", traced_arrays=True)
-            return arrays.array_jacobian(fun(*boxed, **kwargs), leaves[0], level)
+            return arrays.array_jacobian(arrays.lift_outputs(fun(*boxed, **kwargs)), leaves[0], level)
         boxed[argnum] = _box(x, level, leaves, f"args[{argnum}]")
         elements, out_shape = _output_elements(fun(*boxed, **kwargs))
         rows: list[Any] = []
@@ -358,6 +361,7 @@ def vjp(fun: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tu
     with enable_grad():
         out = fun(*boxed)
     if on_arrays:
+        out = arrays.lift_outputs(out)
         return _unbox(out, level), _array_vjp_fn(fun, out, primals, leaves, level)
     out_elements = [x for o in tree_leaves(out) for x in np.ravel(o)]
 
@@ -454,6 +458,8 @@ def jvp(fun: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, 
             for leaf, t in zip(leaves, directions, strict=True):
                 table[leaf.unique_id] = t if isinstance(t, Scalar) else float(t)
         out = fun(*boxed)
+        if on_arrays:
+            out = arrays.lift_outputs(out)
 
         def tangent_of(x: Any) -> Any:
             if on_arrays:

@@ -23,24 +23,35 @@ import numpy as np
 
 from .array_trace import TracedTensor, innermost_array
 from .autodiff import backpropagate
-from .pytree import tree_leaves
+from .pytree import tree_map
 from .scalar import Scalar
-from .tensor_numpy import ArrayTensor
+from .tensor_numpy import ArrayTensor, lift
 
 __all__ = [
     "traces_arrays", "box_array_leaf", "read_array_derivative", "unbox_array", "is_array_variable",
     "array_scalar_output", "array_jacobian", "array_vjp", "array_tangent", "as_tangent",
+    "lift_outputs",
 ]
 
 
 def traces_arrays(values: tuple[Any, ...]) -> bool:
-    """True when some leaf of ``values`` is a numeric NumPy array or a traced array."""
-    for value in values:
-        for leaf in tree_leaves(value):
-            if isinstance(leaf, TracedTensor):
-                return True
-            if isinstance(leaf, np.ndarray) and leaf.dtype.kind in "fiu":
-                return True
+    """True when some leaf of ``values`` is a numeric NumPy array or a traced array.
+
+    Only looks: anything else (even what cannot be differentiated) is left for the boxing to
+    report with its path.
+    """
+    return any(_holds_array(value) for value in values)
+
+
+def _holds_array(value: Any) -> bool:
+    if isinstance(value, TracedTensor):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "fiu"
+    if isinstance(value, (list, tuple)):
+        return any(_holds_array(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_array(v) for v in value.values())
     return False
 
 
@@ -72,6 +83,16 @@ def read_array_derivative(original: Any, leaf: TracedTensor) -> Any:
     if isinstance(original, (np.ndarray, TracedTensor)):
         return np.array(d, dtype=np.float64).reshape(leaf.shape)
     return float(d)
+
+
+def lift_outputs(out: Any) -> Any:
+    """A function's output with every object array of traced values (``np.array([x[0], x[1]])``)
+    turned into one traced array, so that nothing of the trace hides in an object array."""
+    if isinstance(out, np.ndarray) and out.dtype == object:
+        return lift(out)
+    if isinstance(out, (list, tuple, dict)):
+        return tree_map(lambda leaf, _: lift(leaf), out, "output")
+    return out
 
 
 def unbox_array(value: TracedTensor, level: int) -> Any:
