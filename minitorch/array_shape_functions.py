@@ -54,6 +54,10 @@ def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
 
 
+def _dropped_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(s for i, s in enumerate(shape) if i not in axes)
+
+
 class Sum(ArrayFunction):
     """``np.sum(a, axis, keepdims)``; the gradient is ``g`` broadcast back over the summed axes."""
 
@@ -80,7 +84,7 @@ class Max(ArrayFunction):
         plain = innermost_array(a)
         hits = (plain == innermost_array(kept)).astype(np.float64)
         ctx.save_for_backward(hits / np.sum(hits, axis=axes, keepdims=True), a.shape, axes)
-        return kept if keepdims else np.reshape(kept, tuple(s for i, s in enumerate(a.shape) if i not in axes))
+        return kept if keepdims else np.reshape(kept, _dropped_shape(a.shape, axes))
 
     @staticmethod
     def backward(ctx: Context, g: Any) -> tuple[Any, None, None, None]:
@@ -96,11 +100,11 @@ class Prod(ArrayFunction):
         axes = normalise_axes(axis, len(a.shape), "prod")
         kept = np.prod(a, axis=axes, keepdims=True)
         ctx.save_for_backward(a, kept, axes)
-        return kept if keepdims else np.reshape(kept, tuple(s for i, s in enumerate(a.shape) if i not in axes))
+        return kept if keepdims else np.reshape(kept, _dropped_shape(a.shape, axes))
 
     @staticmethod
     def backward(ctx: Context, g: Any) -> tuple[Any, None, None]:
-        a, kept, axes = ctx.saved_values
+        a, kept, _ = ctx.saved_values
         return np.reshape(g, kept.shape) * kept / a, None, None
 
 
@@ -140,7 +144,8 @@ class Transpose(ArrayFunction):
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: Sequence[int] | None) -> Any:
-        order = tuple(reversed(range(len(a.shape)))) if axes is None else tuple(int(k) % len(a.shape) for k in axes)
+        dims = len(a.shape)
+        order = tuple(reversed(range(dims))) if axes is None else tuple(int(k) % dims for k in axes)
         ctx.save_for_backward(tuple(np.argsort(order)))
         return np.transpose(a, order)
 
@@ -212,7 +217,8 @@ class Concatenate(ArrayFunction):
     @staticmethod
     def forward(ctx: Context, axis: int, *arrays: Any) -> Any:
         out = np.concatenate(arrays, axis=axis)
-        ctx.save_for_backward(axis % len(out.shape), [np.shape(a) if not is_traced(a) else a.shape for a in arrays])
+        shapes = [a.shape if is_traced(a) else np.shape(a) for a in arrays]
+        ctx.save_for_backward(axis % len(out.shape), shapes)
         return out
 
     @staticmethod

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -45,6 +45,8 @@ __all__ = ["TracedTensor", "ArrayFunction", "innermost_array", "sum_to_shape", "
 
 # The id counter of traced tensors: negative, so never equal to a Scalar's (positive) unique_id.
 _traced_ids = itertools.count(-1, -1)
+
+TracedT = TypeVar("TracedT", bound="TracedTensor")
 
 # The context of a call that records nothing (save_for_backward is a no-op on it).
 _VALUE_ONLY = Context(no_grad=True)
@@ -84,19 +86,19 @@ class TracedTensor(Tensor):
     backend = NumpyBackend  # for the Tensor methods that build constants (``zeros``)
 
     @classmethod
-    def leaf(cls, value: Any, level: int) -> TracedTensor:
+    def leaf(cls: type[TracedT], value: Any, level: int) -> TracedT:
         """A leaf of trace ``level`` holding ``value`` (an array, or a lower-level traced tensor)."""
         return cls.made(value, level, None, None, ())
 
     @classmethod
     def made(
-        cls,
+        cls: type[TracedT],
         value: Any,
         level: int,
         fn: type[ArrayFunction] | None,
         ctx: Context | None,
         inputs: tuple[Any, ...] | None,
-    ) -> TracedTensor:
+    ) -> TracedT:
         """A traced tensor with its history set directly (``Tensor.__init__`` is not run)."""
         out = object.__new__(cls)
         out.value = value
@@ -258,7 +260,7 @@ class ArrayFunction(Function):
         return result if type(result) is tuple else (result,)
 
     @classmethod
-    def apply(cls, *vals: Any) -> Any:  # type: ignore[override]  # arrays in, array or tensor out
+    def apply(cls, *vals: Any) -> Any:
         """Run ``forward`` on the values of the highest level and record the call at that level.
 
         Without a traced input this just computes (``forward`` on plain values).
@@ -321,10 +323,8 @@ def _push_tangent(
             t = tangents.get(v.unique_id)
             if t is None:
                 continue
-            if fn.elementwise:
-                term = fn._backward(ctx, t)[i]
-            else:
-                term = _linearised(fn, ctx, i, t, out)
+            # A diagonal Jacobian is its own transpose: backward applied to the tangent is J t.
+            term = fn._backward(ctx, t)[i] if fn.elementwise else _linearised(fn, ctx, i, t, out)
             total = term if total is None else total + term
     if total is not None:
         tangents[out.unique_id] = sum_to_shape(total, out.shape)

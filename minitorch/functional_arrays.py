@@ -112,7 +112,7 @@ def is_array_variable(x: Any, level: int) -> bool:
     return isinstance(x, TracedTensor) and x.level == level and not x.is_constant()
 
 
-def array_scalar_output(out: TracedTensor, who: str) -> TracedTensor:
+def array_scalar_output(out: TracedTensor, who: str) -> Any:
     """A one-element traced output as a 0-d one; anything larger is refused.
 
     Raises:
@@ -121,7 +121,7 @@ def array_scalar_output(out: TracedTensor, who: str) -> TracedTensor:
     if out.shape == ():
         return out
     if len(out.shape) == 1 and out.shape[0] == 1:
-        return out.reshape(())  # type: ignore[no-any-return]  # an ArrayTensor
+        return np.reshape(out, ())  # type: ignore[call-overload]  # dispatched to the traced array
     raise TypeError(
         f"{who} needs a function with a scalar output, but it returned an array of shape "
         f"{out.shape}; for vector outputs try jacobian(fun) or vjp(fun, ...)"
@@ -143,7 +143,8 @@ def array_jacobian(out: Any, leaf: TracedTensor, level: int) -> Any:
         rows.append(np.zeros(in_shape) if leaf.grad is None else leaf.grad)
     if any(isinstance(r, TracedTensor) for r in rows):
         return np.reshape(np.stack(rows), out_shape + in_shape)
-    return np.stack([np.asarray(r, dtype=np.float64).reshape(in_shape) for r in rows]).reshape(out_shape + in_shape)
+    plain = [np.asarray(r, dtype=np.float64).reshape(in_shape) for r in rows]
+    return np.stack(plain).reshape(out_shape + in_shape)
 
 
 def as_tangent(t: Any, shape: tuple[int, ...], where: str) -> Any:

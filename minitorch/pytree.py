@@ -108,7 +108,8 @@ def flatten(value: Any) -> tuple[np.ndarray, Callable[[np.ndarray], Any]]:
     """
 
     def as_floats(leaf: Leaf, path: str) -> np.ndarray:
-        if isinstance(leaf, (Scalar, TracedTensor)) or (isinstance(leaf, np.ndarray) and leaf.dtype == object):
+        holds_scalars = isinstance(leaf, np.ndarray) and leaf.dtype == object
+        if isinstance(leaf, (Scalar, TracedTensor)) or holds_scalars:
             raise TypeError(
                 f"flatten: {path} holds Scalars; flatten works on plain numbers and arrays"
             )

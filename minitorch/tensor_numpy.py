@@ -1,4 +1,4 @@
-"""NumPy interop for traced arrays: ``np.exp(x)``, ``x @ w``, ``np.sum(x, axis=0)`` on an :class:`ArrayTensor`.
+"""NumPy interop for traced arrays: ``np.exp(x)``, ``x @ w``, ``np.sum(x, axis=0)`` on an ArrayTensor.
 
 An :class:`ArrayTensor` is what the functional API hands a function for a NumPy array argument
 (see :mod:`minitorch.array_trace`). It implements NumPy's dispatch protocols
@@ -173,7 +173,7 @@ def _reduction(kind: str) -> Callable[..., Any]:
 
 
 def _no_extra_arguments(name: str, rest: dict[str, Any]) -> None:
-    used = sorted(k for k, v in rest.items() if v is not None and v is not np._NoValue)  # type: ignore[attr-defined]  # NumPy's "not given"
+    used = sorted(k for k, v in rest.items() if v is not None and v is not np._NoValue)
     if used:
         raise TypeError(
             f"{name}: the argument(s) {', '.join(used)} are not supported on traced arrays; "
@@ -311,28 +311,28 @@ class ArrayTensor(TracedTensor):
 
     # ## Operators: NumPy's semantics
 
-    def __add__(self, b: Any) -> Any:  # type: ignore[override]
+    def __add__(self, b: Any) -> Any:
         return fn.Add.apply(self, lift(b))
 
-    def __radd__(self, b: Any) -> Any:  # type: ignore[override]
+    def __radd__(self, b: Any) -> Any:
         return fn.Add.apply(lift(b), self)
 
-    def __sub__(self, b: Any) -> Any:  # type: ignore[override]
+    def __sub__(self, b: Any) -> Any:
         return fn.Sub.apply(self, lift(b))
 
-    def __rsub__(self, b: Any) -> Any:  # type: ignore[override]
+    def __rsub__(self, b: Any) -> Any:
         return fn.Sub.apply(lift(b), self)
 
-    def __mul__(self, b: Any) -> Any:  # type: ignore[override]
+    def __mul__(self, b: Any) -> Any:
         return fn.Mul.apply(self, lift(b))
 
-    def __rmul__(self, b: Any) -> Any:  # type: ignore[override]
+    def __rmul__(self, b: Any) -> Any:
         return fn.Mul.apply(lift(b), self)
 
-    def __truediv__(self, b: Any) -> Any:  # type: ignore[override]
+    def __truediv__(self, b: Any) -> Any:
         return fn.Div.apply(self, lift(b))
 
-    def __rtruediv__(self, b: Any) -> Any:  # type: ignore[override]
+    def __rtruediv__(self, b: Any) -> Any:
         return fn.Div.apply(lift(b), self)
 
     def __pow__(self, b: Any) -> Any:
@@ -341,13 +341,13 @@ class ArrayTensor(TracedTensor):
     def __rpow__(self, b: Any) -> Any:
         return fn.Pow.apply(lift(b), self)
 
-    def __matmul__(self, b: Any) -> Any:  # type: ignore[override]
+    def __matmul__(self, b: Any) -> Any:
         return _matmul(self, lift(b))
 
     def __rmatmul__(self, b: Any) -> Any:
         return _matmul(lift(b), self)
 
-    def __neg__(self) -> Any:  # type: ignore[override]
+    def __neg__(self) -> Any:
         return fn.Neg.apply(self)
 
     def __pos__(self) -> Any:
@@ -356,22 +356,22 @@ class ArrayTensor(TracedTensor):
     def __abs__(self) -> Any:
         return fn.Abs.apply(self)
 
-    def __lt__(self, b: Any) -> Any:  # type: ignore[override]
+    def __lt__(self, b: Any) -> Any:
         return innermost_array(self) < innermost_array(b)
 
     def __le__(self, b: Any) -> Any:
         return innermost_array(self) <= innermost_array(b)
 
-    def __gt__(self, b: Any) -> Any:  # type: ignore[override]
+    def __gt__(self, b: Any) -> Any:
         return innermost_array(self) > innermost_array(b)
 
     def __ge__(self, b: Any) -> Any:
         return innermost_array(self) >= innermost_array(b)
 
-    def __eq__(self, b: Any) -> Any:  # type: ignore[override]
+    def __eq__(self, b: Any) -> Any:
         return innermost_array(self) == innermost_array(b)
 
-    def __ne__(self, b: Any) -> Any:  # type: ignore[override]
+    def __ne__(self, b: Any) -> Any:
         return innermost_array(self) != innermost_array(b)
 
     __hash__ = TracedTensor.__hash__
@@ -382,7 +382,7 @@ class ArrayTensor(TracedTensor):
     def __format__(self, spec: str) -> str:
         return format(innermost_array(self), spec)
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, TracedTensor) or (
             isinstance(key, tuple) and any(isinstance(k, TracedTensor) for k in key)
         ):
@@ -392,7 +392,7 @@ class ArrayTensor(TracedTensor):
             )
         return sf.Getitem.apply(self, key)
 
-    def __setitem__(self, key: Any, value: Any) -> None:  # type: ignore[override]
+    def __setitem__(self, key: Any, value: Any) -> None:
         raise TypeError(
             "assignment into a traced array (x[i] = ...) cannot be differentiated; build a new "
             "array instead, with np.where, np.concatenate or np.stack"
@@ -429,7 +429,7 @@ class ArrayTensor(TracedTensor):
 
     # ## The Tensor methods: the course's semantics
 
-    def sum(self, dim: int | None = None, **numpy_style: Any) -> Any:  # type: ignore[override]
+    def sum(self, dim: int | None = None, **numpy_style: Any) -> Any:
         """Sum over ``dim``, kept with size 1, or over everything into shape ``(1,)`` (the
         course's rule; ``np.sum(x, axis=...)`` gives NumPy's)."""
         if numpy_style:
@@ -438,38 +438,38 @@ class ArrayTensor(TracedTensor):
             return sf.Reshape.apply(sf.Sum.apply(self, None, False), (1,))
         return sf.Sum.apply(self, dim, True)
 
-    def mean(self, dim: int | None = None, **numpy_style: Any) -> Any:  # type: ignore[override]
+    def mean(self, dim: int | None = None, **numpy_style: Any) -> Any:
         """Mean over ``dim`` (kept with size 1) or everything (shape ``(1,)``), as ``sum``."""
         if numpy_style:
             raise _course_method("mean", numpy_style)
         count = self.size if dim is None else self.shape[dim]
         return fn.Mul.apply(self.sum(dim), 1.0 / count)
 
-    def permute(self, *order: int) -> Any:  # type: ignore[override]
+    def permute(self, *order: int) -> Any:
         """Reorder the dimensions."""
         return sf.Transpose.apply(self, order)
 
-    def view(self, *shape: int) -> Any:  # type: ignore[override]
+    def view(self, *shape: int) -> Any:
         """The same numbers under a new shape of the same size."""
         return sf.Reshape.apply(self, shape)
 
-    def contiguous(self) -> Any:  # type: ignore[override]
+    def contiguous(self) -> Any:
         """The array itself (values are never shared for writing)."""
         return self
 
-    def sigmoid(self) -> Any:  # type: ignore[override]
+    def sigmoid(self) -> Any:
         """Elementwise logistic function."""
         return fn.Sigmoid.apply(self)
 
-    def relu(self) -> Any:  # type: ignore[override]
+    def relu(self) -> Any:
         """Elementwise ``max(x, 0)``."""
         return fn.ReLU.apply(self)
 
-    def log(self) -> Any:  # type: ignore[override]
+    def log(self) -> Any:
         """Elementwise natural logarithm."""
         return fn.Log.apply(self)
 
-    def exp(self) -> Any:  # type: ignore[override]
+    def exp(self) -> Any:
         """Elementwise ``e^x``."""
         return fn.Exp.apply(self)
 
