@@ -22,7 +22,7 @@ Examples:
     >>> import numpy as np
     >>> from minitorch import grad
     >>> grad(lambda x: np.sum(np.tanh(x) * x))(np.array([0.0, 1.0])).round(6)
-    array([0.      , 1.181825])
+    array([0.      , 1.181568])
 """
 
 from __future__ import annotations

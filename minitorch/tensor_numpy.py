@@ -25,8 +25,8 @@ Examples:
     >>> import numpy as np
     >>> from minitorch import grad
     >>> grad(lambda w: np.sum(np.tanh(np.array([[1.0, 2.0]]) @ w) ** 2))(np.array([[0.1], [0.2]])).round(4)
-    array([[0.4984],
-           [0.9969]])
+    array([[0.7269],
+           [1.4537]])
 """
 
 from __future__ import annotations
