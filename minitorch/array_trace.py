@@ -41,7 +41,10 @@ from .tensor import Tensor
 from .tensor_data import TensorData
 from .tensor_functions import Function, History
 
-__all__ = ["TracedTensor", "ArrayFunction", "innermost_array", "sum_to_shape", "is_traced"]
+__all__ = [
+    "TracedTensor", "ArrayFunction", "ScalarAsArray", "innermost_array", "sum_to_shape", "is_traced",
+    "scalar_as_array",
+]
 
 # The id counter of traced tensors: negative, so never equal to a Scalar's (positive) unique_id.
 _traced_ids = itertools.count(-1, -1)
@@ -206,7 +209,9 @@ class TracedTensor(Tensor):
             )
         mask = ctx.variable_inputs
         return [
-            (v, sum_to_shape(grads[i], v.shape)) for i, v in enumerate(inputs) if mask >> i & 1
+            (v, sum_to_shape(grads[i], v.shape) if isinstance(v, TracedTensor) else grads[i])
+            for i, v in enumerate(inputs)
+            if mask >> i & 1
         ]
 
     def accumulate_derivative(self, x: Any) -> None:
@@ -265,20 +270,27 @@ class ArrayFunction(Function):
 
         Without a traced input this just computes (``forward`` on plain values).
 
-        Raises:
-            TypeError: for a Scalar that is a variable of a trace (mixing element traces and array
-                traces in one operation is not supported).
+        A Scalar among the inputs (of an enclosing ``grad`` over numbers, say) becomes a 0-d traced
+        array of its own level first (see :func:`scalar_as_array`), so its trace keeps
+        differentiating through this call.
         """
         level = 0
         leader: TracedTensor | None = None
+        scalars = False
         for v in vals:
             if isinstance(v, TracedTensor):
                 if v.level > level:
                     level, leader = v.level, v
             elif isinstance(v, Scalar):
-                raise _scalar_in_array_op(cls, v)
+                scalars = True
         if leader is None:
             return cls.forward(_VALUE_ONLY, *vals)
+        if scalars:
+            kind = type(leader)
+            vals = tuple(scalar_as_array(v, kind) if isinstance(v, Scalar) else v for v in vals)
+            for v in vals:
+                if isinstance(v, TracedTensor) and v.level > level:
+                    level, leader = v.level, v
         raw: list[Any] = []
         variables = 0
         for i, v in enumerate(vals):
@@ -299,13 +311,36 @@ class ArrayFunction(Function):
         return leader.made(cls.forward(_VALUE_ONLY, *raw), level, None, None, None)
 
 
-def _scalar_in_array_op(fn: type[ArrayFunction], s: Scalar) -> TypeError:
-    return TypeError(
-        f"{fn.__name__}: a minitorch Scalar (value {s.data!r}) met a traced NumPy array; the "
-        "functional API traces numbers as Scalars and arrays as tensors only when they are "
-        "differentiated in separate calls. Pass the number inside an array (np.array(x)) or "
-        "differentiate the numbers and the arrays together in one argument"
-    )
+class ScalarAsArray(ArrayFunction):
+    """A Scalar seen as a 0-d traced array of the same level: the bridge from an element trace
+    into array code. Its derivative goes back to the Scalar as a number (or as a lower-level
+    traced array at higher order)."""
+
+    @staticmethod
+    def forward(ctx: Context, value: Any) -> Any:
+        return value
+
+    @staticmethod
+    def backward(ctx: Context, g: Any) -> Any:
+        return g if isinstance(g, TracedTensor) else float(g)
+
+
+def scalar_as_array(s: Any, kind: type[TracedT]) -> Any:
+    """``s`` as a traced array of class ``kind``: a constant Scalar gives its number, a variable
+    Scalar a 0-d traced array of its level recorded by :class:`ScalarAsArray` (its value is the
+    Scalar's value, bridged the same way when it is a Scalar of a lower level)."""
+    while isinstance(s, Scalar) and s.is_constant():
+        s = s.data
+    if not isinstance(s, Scalar):
+        return s if isinstance(s, TracedTensor) else np.float64(s)
+    inner = scalar_as_array(s.data, kind)
+    if not is_grad_enabled():
+        return kind.made(inner, s.level, None, None, None)
+    out = kind.made(inner, s.level, ScalarAsArray, Context(False, (), 1), (s,))
+    tangents = trace.forward_tangents.get(s.level)
+    if tangents is not None and s.unique_id in tangents:
+        tangents[out.unique_id] = scalar_as_array(tangents[s.unique_id], kind)
+    return out
 
 
 def _push_tangent(

@@ -90,7 +90,7 @@ def _read_derivatives(original: Any, leaves: list[Any]) -> Any:
         d = next(remaining).derivative
         if d is None:
             return 0.0
-        return d if isinstance(d, Scalar) else float(d)
+        return d if isinstance(d, (Scalar, TracedTensor)) else float(d)
 
     def read(x: Any, _: str) -> Any:
         if isinstance(x, np.ndarray):
@@ -360,7 +360,7 @@ def vjp(fun: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tu
         boxed.append(_box(primal, level, leaves[-1], f"primals[{i}]", on_arrays))
     with enable_grad():
         out = fun(*boxed)
-    if on_arrays:
+    if on_arrays or any(isinstance(o, TracedTensor) for o in tree_leaves(out)):
         out = arrays.lift_outputs(out)
         return _unbox(out, level), _array_vjp_fn(fun, out, primals, leaves, level)
     out_elements = [x for o in tree_leaves(out) for x in np.ravel(o)]
@@ -462,7 +462,7 @@ def jvp(fun: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, 
             out = arrays.lift_outputs(out)
 
         def tangent_of(x: Any) -> Any:
-            if on_arrays:
+            if on_arrays or isinstance(x, TracedTensor):
                 return arrays.array_tangent(x, level, table)
             if isinstance(x, Scalar) and x.level == level:
                 return table.get(x.unique_id, 0.0)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .array_trace import TracedTensor, innermost_array
+from .array_trace import TracedTensor, innermost_array, scalar_as_array
 from .autodiff import backpropagate
 from .pytree import tree_map
 from .scalar import Scalar
@@ -56,19 +56,11 @@ def _holds_array(value: Any) -> bool:
 
 
 def box_array_leaf(x: Any, level: int, path: str) -> ArrayTensor:
-    """A leaf of trace ``level`` for the number, array or lower-level traced array ``x``.
-
-    Raises:
-        TypeError: for a Scalar (of an enclosing element trace) among traced arrays.
-    """
+    """A leaf of trace ``level`` for the number, array or lower-level traced array ``x``."""
     if isinstance(x, TracedTensor):
         return ArrayTensor.leaf(x, level)
-    if isinstance(x, Scalar):
-        raise TypeError(
-            f"{path} is a Scalar of an enclosing trace, differentiated together with arrays; "
-            "differentiate numbers and arrays of different traces in separate arguments, or put "
-            "the number in an array"
-        )
+    if isinstance(x, Scalar):  # a number of an enclosing trace over numbers
+        return ArrayTensor.leaf(scalar_as_array(x, ArrayTensor), level)
     return ArrayTensor.leaf(np.asarray(x, dtype=np.float64), level)
 
 
@@ -180,14 +172,24 @@ def array_vjp(outputs: list[Any], cotangents: list[Any], level: int) -> None:
         for o, g in zip(outputs, cotangents, strict=True)
         if is_array_variable(o, level)
     ]
-    if len(pairs) == 1:
+    # Scalars of this level among the outputs (numbers next to arrays) join the traced total.
+    scalar_terms = [
+        o * float(np.asarray(g).reshape(()))
+        for o, g in zip(outputs, cotangents, strict=True)
+        if isinstance(o, Scalar) and o.level == level and not o.is_constant()
+    ]
+    if len(pairs) == 1 and not scalar_terms:
         backpropagate(pairs[0][0], pairs[0][1])
     elif pairs:
         total: Any = None
         for o, g in pairs:
             term = np.sum(o * g)
             total = term if total is None else total + term
-        backpropagate(total, 1.0)
+        for term in scalar_terms:
+            total = total + term
+        backpropagate(total, np.ones(()))
+    elif scalar_terms:
+        backpropagate(sum(scalar_terms[1:], scalar_terms[0]), 1.0)
 
 
 def array_tangent(x: Any, level: int, table: dict[int, Any]) -> Any:

@@ -81,6 +81,12 @@ SUPPORTED_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
 }
 
 
+def _defers_to(x: Any) -> bool:
+    """True for an operand of another type that implements NumPy's ufunc protocol itself."""
+    own = getattr(type(x), "__array_ufunc__", None)
+    return own is not None and not isinstance(x, (Scalar, np.ndarray)) and own is not Scalar.__array_ufunc__
+
+
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Evaluate ``ufunc`` on inputs that include Scalars (the body of ``Scalar.__array_ufunc__``).
 
@@ -88,6 +94,8 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: d
         TypeError: for a ufunc, a ufunc method or a keyword argument that is not supported.
     """
     name = f"numpy.{ufunc.__name__}"
+    if any(_defers_to(x) for x in inputs):
+        return NotImplemented  # NumPy then asks that operand (a traced array of the functional API)
     lone = len(inputs) == 1 and isinstance(inputs[0], Scalar)
     if method == "reduce" and lone and all(v in (None, False) for v in kwargs.values()):
         return inputs[0]  # reducing a single value (np.sum(x), np.max(x)) gives it back

@@ -303,3 +303,29 @@ def test_random_array_program_matches_torch(steps: Steps, x: np.ndarray) -> None
     run_program(torch, steps, xt).backward()
     got = grad(lambda v: run_program(np, steps, v))(x)
     np.testing.assert_allclose(got, xt.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+# ## Element traces and array traces nested in each other
+
+XS = np.array([0.5, -1.0, 2.0])
+
+
+def test_grad_over_a_number_of_grad_over_an_array() -> None:
+    # d/da sum(d/dx sum(a^2 x^2)) = d/da (2 a^2 sum x) = 4 a sum x
+    outer = grad(lambda a: np.sum(grad(lambda x: np.sum(x**2 * a * a))(XS)))(1.5)
+    assert outer == pytest.approx(4 * 1.5 * XS.sum())
+
+
+def test_numpy_call_with_the_scalar_first_reaches_the_traced_array() -> None:
+    outer = grad(lambda a: np.sum(grad(lambda x: np.sum(np.multiply(a, x**2)))(XS)))(1.5)
+    assert outer == pytest.approx(2 * XS.sum())
+
+
+def test_grad_over_an_array_of_grad_over_a_number() -> None:
+    # d/dy (y^2 sum x) = 2 y sum x at y = 2; its gradient in x is 4 everywhere
+    np.testing.assert_allclose(grad(lambda x: grad(lambda y: np.sum(x * y) * y)(2.0))(XS), [4.0] * 3)
+
+
+def test_jvp_over_a_number_of_grad_over_an_array() -> None:
+    _, tangent = jvp(lambda a: np.sum(grad(lambda x: np.sum(np.sin(x) * a))(XS)), (0.3,), (1.0,))
+    assert tangent == pytest.approx(np.sum(np.cos(XS)))
