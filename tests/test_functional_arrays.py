@@ -329,3 +329,26 @@ def test_grad_over_an_array_of_grad_over_a_number() -> None:
 def test_jvp_over_a_number_of_grad_over_an_array() -> None:
     _, tangent = jvp(lambda a: np.sum(grad(lambda x: np.sum(np.sin(x) * a))(XS)), (0.3,), (1.0,))
     assert tangent == pytest.approx(np.sum(np.cos(XS)))
+
+
+def test_grad_named_and_multigrad_dict_on_arrays() -> None:
+    def f(x: Any, w: Any) -> Any:
+        return np.sum(np.tanh(W @ x) * w)
+
+    w = np.array([1.0, -2.0])
+    by_name = minitorch.grad_named(f, "w")(XS, w)
+    np.testing.assert_allclose(by_name, np.tanh(W @ XS))
+    both = minitorch.multigrad_dict(f)(XS, w)
+    np.testing.assert_allclose(both["w"], by_name)
+    np.testing.assert_allclose(both["x"], numeric_gradient(lambda v: f(v, w), XS), rtol=1e-6)
+
+
+def test_vector_output_of_grad_names_jacobian() -> None:
+    with pytest.raises(TypeError, match=r"scalar output.*shape \(3,\).*jacobian"):
+        grad(lambda x: x * 2.0)(XS)
+
+
+def test_vjp_cotangent_of_wrong_shape_is_refused() -> None:
+    _, vjp_fn = vjp(lambda x: W @ x, XS)
+    with pytest.raises(ValueError, match=r"cotangent has shape \(3,\).*shape \(2,\)"):
+        vjp_fn(np.ones(3))
