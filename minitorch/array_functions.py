@@ -8,7 +8,7 @@ when a derivative is differentiated again, on traced arrays of a lower level. Br
 Gradients of broadcast inputs are summed back to the input's shape by the engine
 (:func:`~minitorch.array_trace.sum_to_shape`), so ``backward`` may return the broadcast shape.
 
-The course's tensor functions (:mod:`minitorch.tensor_functions`) stay as they are: they compute
+The course's tensor functions (`minitorch.tensor_functions`) stay as they are: they compute
 with a backend on tensor storage. These compute with NumPy on values that may be traced.
 
 Examples:
