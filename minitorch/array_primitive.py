@@ -27,7 +27,7 @@ import numpy as np
 from .array_trace import ArrayFunction, is_traced
 from .autodiff import Context
 
-__all__ = ["PrimitiveOnArrays", "array_node_for", "PrimitiveLike"]
+__all__ = ["PrimitiveOnArrays", "array_node_for", "PrimitiveLike", "missing_vjpmaker"]
 
 
 class PrimitiveLike(Protocol):
@@ -38,6 +38,15 @@ class PrimitiveLike(Protocol):
     vjpmakers: dict[int, Any]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+
+
+def missing_vjpmaker(name: str, position: int) -> NotImplementedError:
+    """The error for differentiating argument ``position`` of primitive ``name`` without a vjpmaker
+    (on Scalars and on arrays alike)."""
+    return NotImplementedError(
+        f"primitive {name}: argument {position} is being differentiated but has no vjpmaker; "
+        f"register one with defvjp({name}, ...) at position {position}"
+    )
 
 
 class PrimitiveOnArrays(ArrayFunction):
@@ -69,10 +78,7 @@ class PrimitiveOnArrays(ArrayFunction):
                 continue
             maker = prim.vjpmakers.get(k)
             if maker is None:
-                raise NotImplementedError(
-                    f"primitive {prim.__name__}: argument {k} is being differentiated but has no "
-                    f"vjpmaker; register one with defvjp({prim.__name__}, ...) at position {k}"
-                )
+                raise missing_vjpmaker(prim.__name__, k)
             cotangent = maker(ans, *args, **kwargs)(g)
             if np.shape(cotangent) != np.shape(arg):
                 raise ValueError(

@@ -21,11 +21,12 @@ from typing import Any
 
 import numpy as np
 
+from .array_numpy_calls import lift
 from .array_trace import TracedTensor, innermost_array, scalar_as_array
 from .autodiff import backpropagate
 from .pytree import tree_map
 from .scalar import Scalar
-from .tensor_numpy import ArrayTensor, lift
+from .tensor_numpy import ArrayTensor
 
 __all__ = [
     "traces_arrays", "box_array_leaf", "read_array_derivative", "unbox_array", "is_array_variable",

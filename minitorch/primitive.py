@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from .array_primitive import array_node_for
+from .array_primitive import array_node_for, missing_vjpmaker
 from .array_trace import is_traced
 from .autodiff import Context
 from .function import ScalarFunction
@@ -125,10 +125,7 @@ class _PrimitiveNode(ScalarFunction):
                 continue
             maker = prim.vjpmakers.get(k)
             if maker is None:
-                raise NotImplementedError(
-                    f"primitive {prim.__name__}: argument {k} is being differentiated but has no "
-                    f"vjpmaker; register one with defvjp({prim.__name__}, ...) at position {k}"
-                )
+                raise missing_vjpmaker(prim.__name__, k)
             cotangent = maker(ans, *args, **call.kwargs)(d_output)
             values = _numbers_of(cotangent)
             if len(values) != stop - start:

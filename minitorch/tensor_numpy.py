@@ -38,239 +38,21 @@ import numpy as np
 
 from . import array_functions as fn
 from . import array_shape_functions as sf
+from .array_numpy_calls import (
+    FUNCTIONS,
+    REDUCE_METHODS,
+    UFUNCS,
+    check_no_extra_arguments,
+    dot,
+    lift,
+    matmul,
+    reduction,
+    reshape,
+    unsupported_numpy,
+)
 from .array_trace import TracedTensor, innermost_array
 
-__all__ = ["ArrayTensor", "UFUNCS", "FUNCTIONS", "lift", "unsupported_numpy"]
-
-
-def lift(x: Any) -> Any:
-    """An operand ready for the array functions: an object array holding traced arrays (what
-    ``np.full(shape, t)`` or ``np.array([t1, t2])`` build) becomes one traced array."""
-    if not (isinstance(x, np.ndarray) and x.dtype == object):
-        return x
-    items = list(x.ravel())
-    first = items[0] if items else None
-    if items and all(item is first for item in items):
-        return sf.BroadcastTo.apply(lift(first), x.shape)
-    return sf.Reshape.apply(sf.Stack.apply(0, *(lift(i) for i in items)), x.shape)
-
-
-def unsupported_numpy(name: str, supported: list[str]) -> TypeError:
-    """The error for a NumPy call with no differentiable version (the same words as on Scalars)."""
-    return TypeError(
-        f"{name} has no differentiable version in minitorch for traced arrays; supported: "
-        f"{', '.join(sorted(supported))}. Write it from these, or define it with "
-        "minitorch.primitive and defvjp"
-    )
-
-
-def _maximum(a: Any, b: Any) -> Any:
-    """The larger of each pair; the gradient goes to ``a`` on a tie (as on Scalars)."""
-    return fn.Where.apply(innermost_array(a) >= innermost_array(b), a, b)
-
-
-def _minimum(a: Any, b: Any) -> Any:
-    """The smaller of each pair; the gradient goes to ``a`` on a tie."""
-    return fn.Where.apply(innermost_array(a) <= innermost_array(b), a, b)
-
-
-def _constant(numpy_fn: Callable[..., Any]) -> Callable[..., Any]:
-    """A function with no derivative (a comparison, ``sign``) computed on the plain numbers."""
-
-    def on_plain_values(*args: Any, **kwargs: Any) -> Any:
-        return numpy_fn(*(innermost_array(a) for a in args), **kwargs)
-
-    return on_plain_values
-
-
-def _matmul(a: Any, b: Any) -> Any:
-    """``np.matmul`` with NumPy's rules for 1-D operands (a vector becomes a matrix, then the
-    added dimension is dropped)."""
-    a_dims, b_dims = len(np.shape(a)), len(np.shape(b))
-    if a_dims == 0 or b_dims == 0:
-        raise ValueError("matmul: an operand is 0-d; use * for a product with a number")
-    if a_dims == 1 and b_dims == 1:
-        return sf.Sum.apply(fn.Mul.apply(a, b), None, False)
-    a2 = sf.Reshape.apply(a, (1, np.shape(a)[0])) if a_dims == 1 else a
-    b2 = sf.Reshape.apply(b, (np.shape(b)[0], 1)) if b_dims == 1 else b
-    out = sf.MatMul.apply(a2, b2)
-    shape = np.shape(out)
-    if a_dims == 1:
-        shape = shape[:-2] + shape[-1:]
-    if b_dims == 1:
-        shape = shape[:-1]
-    return out if shape == np.shape(out) else sf.Reshape.apply(out, shape)
-
-
-def _dot(a: Any, b: Any) -> Any:
-    """``np.dot``: a product with a number, else ``matmul`` (arrays of at most 2 dimensions)."""
-    if np.ndim(a) == 0 or np.ndim(b) == 0:
-        return fn.Mul.apply(a, b)
-    if np.ndim(a) > 2 or np.ndim(b) > 2:
-        raise TypeError(
-            "numpy.dot of arrays with more than 2 dimensions is not supported on traced arrays; "
-            "use np.matmul (batched) or reshape to 2-D first"
-        )
-    return _matmul(a, b)
-
-
-def _power(a: Any, b: Any) -> Any:
-    return fn.Pow.apply(a, b)
-
-
-UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
-    np.add: fn.Add.apply,
-    np.subtract: fn.Sub.apply,
-    np.multiply: fn.Mul.apply,
-    np.true_divide: fn.Div.apply,
-    np.negative: fn.Neg.apply,
-    np.positive: lambda a: a,
-    np.power: _power,
-    np.float_power: _power,
-    np.square: lambda a: fn.Mul.apply(a, a),
-    np.reciprocal: lambda a: fn.Div.apply(1.0, a),
-    np.exp: fn.Exp.apply,
-    np.expm1: fn.Expm1.apply,
-    np.log: fn.Log.apply,
-    np.log1p: fn.Log1p.apply,
-    np.tanh: fn.Tanh.apply,
-    np.sin: fn.Sin.apply,
-    np.cos: fn.Cos.apply,
-    np.sqrt: fn.Sqrt.apply,
-    np.absolute: fn.Abs.apply,
-    np.maximum: _maximum,
-    np.minimum: _minimum,
-    np.fmax: _maximum,
-    np.fmin: _minimum,
-    np.matmul: _matmul,
-    np.sign: _constant(np.sign),
-    np.less: _constant(np.less),
-    np.less_equal: _constant(np.less_equal),
-    np.greater: _constant(np.greater),
-    np.greater_equal: _constant(np.greater_equal),
-    np.equal: _constant(np.equal),
-    np.not_equal: _constant(np.not_equal),
-    np.isfinite: _constant(np.isfinite),
-    np.isnan: _constant(np.isnan),
-    np.isinf: _constant(np.isinf),
-}
-
-
-def _reduction(kind: str) -> Callable[..., Any]:
-    def reduce(a: Any, axis: Any = None, keepdims: bool = False, **rest: Any) -> Any:
-        _no_extra_arguments(f"numpy.{kind}", rest)
-        a = lift(a)
-        if kind == "sum":
-            return sf.Sum.apply(a, axis, keepdims)
-        if kind == "mean":
-            count = int(np.prod([np.shape(a)[i] for i in sf.normalise_axes(axis, np.ndim(a), "mean")]))
-            return fn.Mul.apply(sf.Sum.apply(a, axis, keepdims), 1.0 / count)
-        if kind == "prod":
-            return sf.Prod.apply(a, axis, keepdims)
-        return sf.Max.apply(a, axis, keepdims, kind == "min")
-
-    return reduce
-
-
-def _no_extra_arguments(name: str, rest: dict[str, Any]) -> None:
-    used = sorted(k for k, v in rest.items() if v is not None and v is not np._NoValue)
-    if used:
-        raise TypeError(
-            f"{name}: the argument(s) {', '.join(used)} are not supported on traced arrays; "
-            "remove them"
-        )
-
-
-def _reshape(a: Any, shape: Any = None, order: str = "C", **rest: Any) -> Any:
-    if order != "C":
-        raise TypeError("numpy.reshape: only order='C' is supported on traced arrays")
-    shape = rest.pop("newshape", shape)
-    _no_extra_arguments("numpy.reshape", rest)
-    target = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
-    return sf.Reshape.apply(lift(a), tuple(np.empty(np.shape(a), dtype=np.bool_).reshape(target).shape))
-
-
-def _transpose(a: Any, axes: Any = None) -> Any:
-    return sf.Transpose.apply(lift(a), axes)
-
-
-def _swapaxes(a: Any, axis1: int, axis2: int) -> Any:
-    order = list(range(np.ndim(a)))
-    order[axis1], order[axis2] = order[axis2], order[axis1]
-    return sf.Transpose.apply(lift(a), tuple(order))
-
-
-def _expand_dims(a: Any, axis: Any) -> Any:
-    return sf.Reshape.apply(a, np.expand_dims(np.empty(np.shape(a), dtype=np.bool_), axis).shape)
-
-
-def _squeeze(a: Any, axis: Any = None) -> Any:
-    return sf.Reshape.apply(a, np.squeeze(np.empty(np.shape(a), dtype=np.bool_), axis).shape)
-
-
-def _concatenate(arrays: Any, axis: int = 0, **rest: Any) -> Any:
-    _no_extra_arguments("numpy.concatenate", rest)
-    return sf.Concatenate.apply(axis, *(lift(a) for a in arrays))
-
-
-def _stack(arrays: Any, axis: int = 0, **rest: Any) -> Any:
-    _no_extra_arguments("numpy.stack", rest)
-    return sf.Stack.apply(axis, *(lift(a) for a in arrays))
-
-
-def _where(condition: Any, x: Any = None, y: Any = None) -> Any:
-    if x is None or y is None:
-        raise TypeError("numpy.where(condition) with one argument is not supported on traced arrays")
-    return fn.Where.apply(np.asarray(innermost_array(condition), dtype=bool), lift(x), lift(y))
-
-
-def _clip(a: Any, a_min: Any = None, a_max: Any = None, **rest: Any) -> Any:
-    a_min, a_max = rest.pop("min", a_min), rest.pop("max", a_max)
-    _no_extra_arguments("numpy.clip", rest)
-    out = a if a_min is None else _maximum(a, a_min)
-    return out if a_max is None else _minimum(out, a_max)
-
-
-def _outer(a: Any, b: Any) -> Any:
-    return fn.Mul.apply(sf.Reshape.apply(a, (-1, 1)), sf.Reshape.apply(b, (1, -1)))
-
-
-def _broadcast_to(a: Any, shape: Any, subok: bool = False) -> Any:
-    return sf.BroadcastTo.apply(lift(a), tuple(np.broadcast_shapes(np.shape(a), tuple(np.atleast_1d(shape)))))
-
-
-FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
-    np.sum: _reduction("sum"),
-    np.mean: _reduction("mean"),
-    np.prod: _reduction("prod"),
-    np.max: _reduction("max"),
-    np.amax: _reduction("max"),
-    np.min: _reduction("min"),
-    np.amin: _reduction("min"),
-    np.dot: _dot,
-    np.matmul: _matmul,
-    np.outer: _outer,
-    np.reshape: _reshape,
-    np.ravel: lambda a, order="C": _reshape(a, (-1,), order),
-    np.transpose: _transpose,
-    np.swapaxes: _swapaxes,
-    np.expand_dims: _expand_dims,
-    np.squeeze: _squeeze,
-    np.broadcast_to: _broadcast_to,
-    np.concatenate: _concatenate,
-    np.stack: _stack,
-    np.where: _where,
-    np.clip: _clip,
-    np.shape: lambda a: a.shape,
-    np.ndim: lambda a: len(a.shape),
-    np.size: lambda a, axis=None: int(np.prod(a.shape)) if axis is None else a.shape[axis],
-    np.zeros_like: lambda a, *args, **kwargs: np.zeros(np.shape(a)),
-    np.ones_like: lambda a, *args, **kwargs: np.ones(np.shape(a)),
-}
-
-_REDUCE_METHODS: dict[np.ufunc, str] = {
-    np.add: "sum", np.multiply: "prod", np.maximum: "max", np.minimum: "min",
-}
+__all__ = ["ArrayTensor"]
 
 
 class ArrayTensor(TracedTensor):
@@ -287,14 +69,14 @@ class ArrayTensor(TracedTensor):
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         name = f"numpy.{ufunc.__name__}"
-        if method == "reduce" and ufunc in _REDUCE_METHODS:
-            return _reduction(_REDUCE_METHODS[ufunc])(*inputs, **kwargs)
+        if method == "reduce" and ufunc in REDUCE_METHODS:
+            return reduction(REDUCE_METHODS[ufunc])(*inputs, **kwargs)
         if method != "__call__":
             raise TypeError(
                 f"{name}.{method} is not supported on traced arrays; call {name}(...) or np.sum/"
                 "np.max/... instead"
             )
-        _no_extra_arguments(name, kwargs)
+        check_no_extra_arguments(name, kwargs)
         impl = UFUNCS.get(ufunc)
         if impl is None:
             raise unsupported_numpy(name, [f"numpy.{u.__name__}" for u in UFUNCS])
@@ -342,10 +124,10 @@ class ArrayTensor(TracedTensor):
         return fn.Pow.apply(lift(b), self)
 
     def __matmul__(self, b: Any) -> Any:
-        return _matmul(self, lift(b))
+        return matmul(self, lift(b))
 
     def __rmatmul__(self, b: Any) -> Any:
-        return _matmul(lift(b), self)
+        return matmul(lift(b), self)
 
     def __neg__(self) -> Any:
         return fn.Neg.apply(self)
@@ -417,15 +199,15 @@ class ArrayTensor(TracedTensor):
 
     def reshape(self, *shape: Any) -> Any:
         """NumPy's ``reshape``: ``x.reshape(2, 3)`` or ``x.reshape((2, 3))``."""
-        return _reshape(self, shape[0] if len(shape) == 1 else shape)
+        return reshape(self, shape[0] if len(shape) == 1 else shape)
 
     def ravel(self) -> Any:
         """The elements as one dimension."""
-        return _reshape(self, (-1,))
+        return reshape(self, (-1,))
 
     def dot(self, b: Any) -> Any:
         """``np.dot(self, b)``."""
-        return _dot(self, lift(b))
+        return dot(self, lift(b))
 
     # ## The Tensor methods: the course's semantics
 
