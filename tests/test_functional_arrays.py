@@ -352,3 +352,23 @@ def test_vjp_cotangent_of_wrong_shape_is_refused() -> None:
     _, vjp_fn = vjp(lambda x: W @ x, XS)
     with pytest.raises(ValueError, match=r"cotangent has shape \(3,\).*shape \(2,\)"):
         vjp_fn(np.ones(3))
+
+
+broadcast_pairs = st.sampled_from(
+    [((3, 1), (1, 4)), ((2, 3), (3,)), ((1,), (2, 2)), ((4, 1, 2), (3, 1)), ((), (2, 3))]
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(shapes=broadcast_pairs, seed=st.integers(0, 2**16))
+def test_broadcast_gradients_are_summed_back_to_each_shape(shapes: tuple[Any, Any], seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(-1.0, 1.0, shapes[0]), rng.uniform(-1.0, 1.0, shapes[1])
+
+    def f(x: Any, y: Any) -> Any:
+        return np.sum(np.tanh(x * y + x) ** 2 / (1.0 + y * y))
+
+    g = minitorch.multigrad_dict(f)(x, y)
+    assert np.shape(g["x"]) == x.shape and np.shape(g["y"]) == y.shape
+    np.testing.assert_allclose(g["x"], numeric_gradient(lambda v: f(v, y), x), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(g["y"], numeric_gradient(lambda v: f(x, v), y), rtol=1e-5, atol=1e-7)
