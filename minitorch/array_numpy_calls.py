@@ -43,10 +43,11 @@ def lift(x: Any) -> Any:
     return sf.Reshape.apply(sf.Stack.apply(0, *(lift(i) for i in items)), x.shape)
 
 
-def unsupported_numpy(name: str, supported: list[str]) -> TypeError:
-    """The error for a NumPy call with no differentiable version (the same words as on Scalars)."""
+def unsupported_numpy(name: str, kind: str, supported: list[str]) -> TypeError:
+    """The error for a NumPy call with no differentiable version: the words of the Scalars' one
+    (``kind`` is ``"ufuncs"`` or ``"functions"``)."""
     return TypeError(
-        f"{name} has no differentiable version in minitorch for traced arrays; supported: "
+        f"{name} has no differentiable version in minitorch; supported {kind}: "
         f"{', '.join(sorted(supported))}. Write it from these, or define it with "
         "minitorch.primitive and defvjp"
     )

@@ -79,7 +79,7 @@ class ArrayTensor(TracedTensor):
         check_no_extra_arguments(name, kwargs)
         impl = UFUNCS.get(ufunc)
         if impl is None:
-            raise unsupported_numpy(name, [f"numpy.{u.__name__}" for u in UFUNCS])
+            raise unsupported_numpy(name, "ufuncs", [u.__name__ for u in UFUNCS])
         return impl(*(lift(x) for x in inputs))
 
     def __array_function__(
@@ -88,7 +88,7 @@ class ArrayTensor(TracedTensor):
         impl = FUNCTIONS.get(func)
         if impl is None:
             name = f"numpy.{getattr(func, '__name__', func)}"
-            raise unsupported_numpy(name, [f"numpy.{f.__name__}" for f in FUNCTIONS])
+            raise unsupported_numpy(name, "functions on arrays", [f.__name__ for f in FUNCTIONS])
         return impl(*args, **kwargs)
 
     # ## Operators: NumPy's semantics
