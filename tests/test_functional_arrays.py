@@ -71,6 +71,8 @@ CASES = [
     Case("stack", lambda x: np.sum(np.stack([x, np.sin(x)], axis=1) @ np.ones(2)), X),
     Case("slices", lambda x: np.sum(x[1:] * x[:-1]) + x[0] * x[-1], X),
     Case("integer-array-index", lambda x: np.sum(x[np.array([0, 2, 2, 1])] ** 2), X),
+    Case("boolean-mask-index", lambda x: np.sum(x[x > 0] ** 3), X),
+    Case("new-axes-index", lambda x: np.sum(x[None, :, None] * M[:, :, None]), X),
     Case("full", lambda x: np.sum(np.full((3,), x[0]) * x), X),
     Case("array-of-traced", lambda x: np.sum(np.array([x[0] * x[1], x[2]]) ** 2), X),
 ]
