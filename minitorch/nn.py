@@ -96,6 +96,7 @@ def avgpool2d(input: Tensor, kernel: tuple[int, int]) -> Tensor:
         >>> avgpool2d(tensor([[[[1.0, 2.0], [3.0, 4.0]]]]), (2, 2)).to_numpy().ravel().tolist()
         [2.5]
     """
+    _check_pool_input("avgpool2d", input, kernel)
     # BEGIN TASK 4.3
     tiled, new_height, new_width = tile(input, kernel)
     batch, channel, _, _ = input.shape
@@ -142,7 +143,7 @@ class Max(Function):
         # END TASK 4.4
 
 
-def max(input: Tensor, dim: int) -> Tensor:  # noqa: A001  # the course's name
+def max(input: Tensor, dim: int) -> Tensor:
     """The maximum along ``dim`` (kept with size 1), differentiable.
 
     The derivative is 1 at the maximum and 0 elsewhere; when several elements tie, each of them
@@ -201,6 +202,7 @@ def maxpool2d(input: Tensor, kernel: tuple[int, int]) -> Tensor:
     Returns:
         ``batch x channel x height/kh x width/kw``.
     """
+    _check_pool_input("maxpool2d", input, kernel)
     # BEGIN TASK 4.4
     tiled, new_height, new_width = tile(input, kernel)
     batch, channel, _, _ = input.shape
