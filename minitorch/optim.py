@@ -1,4 +1,7 @@
-"""Optimizers: ``SGD`` (the course's) and ``Adam``, for parameters whose values are Scalars.
+"""Optimizers: ``SGD`` (the course's) and ``Adam``, for parameters whose values are Scalars or Tensors.
+
+A Tensor parameter is updated elementwise with the same formulas, in NumPy, and replaced by a new
+leaf tensor (so the old graph can be freed), as a Scalar parameter is.
 
 Examples:
     >>> from minitorch import Parameter, Scalar
@@ -17,8 +20,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from .module import Parameter
 from .scalar import Scalar, _innermost
+from .tensor import Tensor
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
@@ -38,7 +45,9 @@ class Optimizer:
     def zero_grad(self) -> None:
         """Reset the derivative of every parameter's value to ``None``."""
         for p in self.parameters:
-            if hasattr(p.value, "derivative"):
+            if isinstance(p.value, Tensor):
+                p.value.grad = None
+            elif hasattr(p.value, "derivative"):
                 p.value.derivative = None
 
     def _gradients(self) -> list[tuple[Parameter, float]]:
@@ -47,6 +56,14 @@ class Optimizer:
             (p, _innermost(p.value.derivative))
             for p in self.parameters
             if getattr(p.value, "derivative", None) is not None
+        ]
+
+    def _tensor_gradients(self) -> list[tuple[Parameter, npt.NDArray[np.float64]]]:
+        """The parameters whose value is a Tensor with a gradient, with that gradient as an array."""
+        return [
+            (p, p.value.grad.to_numpy())
+            for p in self.parameters
+            if isinstance(p.value, Tensor) and p.value.grad is not None
         ]
 
     def step(self) -> None:
@@ -58,6 +75,14 @@ def _replace(p: Parameter, new_value: float) -> None:
     """Give ``p`` a fresh leaf Scalar (so the old graph can be freed), keeping its name."""
     old = p.value
     p.update(Scalar(new_value, name=old._name if isinstance(old, Scalar) else None))
+
+
+def _replace_tensor(p: Parameter, new_value: npt.NDArray[np.float64]) -> None:
+    """Give ``p`` a fresh leaf Tensor holding ``new_value`` on the old value's backend."""
+    old: Tensor = p.value
+    fresh = Tensor.make(new_value.reshape(-1), old.shape, backend=old.backend)
+    fresh.name = old.name
+    p.update(fresh)
 
 
 class SGD(Optimizer):
@@ -76,6 +101,8 @@ class SGD(Optimizer):
         """Take one descent step on every parameter that has a derivative."""
         for p, g in self._gradients():
             _replace(p, _innermost(p.value.data) - self.lr * g)
+        for p, grad in self._tensor_gradients():
+            _replace_tensor(p, p.value.to_numpy() - self.lr * grad)
 
 
 class Adam(Optimizer):
@@ -106,6 +133,7 @@ class Adam(Optimizer):
         self.eps = eps
         self.steps = 0
         self._moments: dict[int, tuple[float, float]] = {}
+        self._tensor_moments: dict[int, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] = {}
 
     def step(self) -> None:
         """Take one Adam step on every parameter that has a derivative."""
@@ -120,5 +148,13 @@ class Adam(Optimizer):
             self._moments[id(p)] = (m, v)
             update = self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
             _replace(p, _innermost(p.value.data) - update)
+        for p, grad in self._tensor_gradients():
+            zeros = np.zeros_like(grad)
+            m_t, v_t = self._tensor_moments.get(id(p), (zeros, zeros))
+            m_t = b1 * m_t + (1.0 - b1) * grad
+            v_t = b2 * v_t + (1.0 - b2) * grad * grad
+            self._tensor_moments[id(p)] = (m_t, v_t)
+            step = self.lr * (m_t / correction1) / (np.sqrt(v_t / correction2) + self.eps)
+            _replace_tensor(p, p.value.to_numpy() - step)
 
 
