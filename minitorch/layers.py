@@ -70,7 +70,8 @@ class Linear(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """``x`` is ``batch x in_size``; returns ``batch x out_size``."""
-        return x @ self.weights.value + self.bias.value
+        out: Tensor = x @ self.weights.value + self.bias.value
+        return out
 
 
 class Conv1d(Module):
@@ -96,7 +97,8 @@ class Conv1d(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """``x`` is ``batch x in_channels x width``; returns ``batch x out_channels x width``."""
-        return conv1d(x, self.weights.value) + self.bias.value
+        out: Tensor = conv1d(x, self.weights.value) + self.bias.value
+        return out
 
 
 class Conv2d(Module):
@@ -124,4 +126,5 @@ class Conv2d(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """``x`` is ``batch x in_channels x h x w``; returns ``batch x out_channels x h x w``."""
-        return conv2d(x, self.weights.value) + self.bias.value
+        out: Tensor = conv2d(x, self.weights.value) + self.bias.value
+        return out
