@@ -98,7 +98,9 @@ class TensorTrainConfig:
     def __post_init__(self) -> None:
         name = "TensorTrainConfig"
         if self.model not in TENSOR_MODELS:
-            raise ValueError(f"{name}: unknown model {self.model!r}; choose one of {', '.join(TENSOR_MODELS)}")
+            raise ValueError(
+                f"{name}: unknown model {self.model!r}; choose one of {', '.join(TENSOR_MODELS)}"
+            )
         if self.dataset != DIGITS and self.dataset not in datasets:
             raise ValueError(
                 f"{name}: unknown dataset {self.dataset!r}; choose {DIGITS!r} or one of "
