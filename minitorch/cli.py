@@ -139,12 +139,13 @@ def _add_train_parser(commands: Any) -> None:
     train_parser.add_argument(
         "--epochs", type=_positive_int, default=None, metavar="N",
         help=f"the number of passes over the training set (default: {defaults.epochs} full-batch "
-        "steps for the network; mlp and cnn: 20)",
+        "steps for the network; mlp and cnn: 20 on the digits, mlp: 100 on a toy dataset)",
     )
     lr_defaults = ", ".join(f"{lr:g} for {name}" for name, lr in DEFAULT_LR.items())
     train_parser.add_argument(
         "--lr", type=_positive_float, default=None, metavar="RATE",
-        help=f"the learning rate (default: {lr_defaults})",
+        help=f"the learning rate (default: {lr_defaults}; with adam, 0.01 for mlp and 0.005 for "
+        "cnn, ten times that with sgd)",
     )
     train_parser.add_argument(
         "--optimizer", choices=OPTIMIZERS, default=None,
