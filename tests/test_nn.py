@@ -173,3 +173,25 @@ def test_pooling_and_softmax_match_torch(seed: int, kernel: tuple[int, int]) -> 
         np.testing.assert_allclose(out.to_numpy(), expected.detach().numpy(), atol=1e-12)
         assert t.grad is not None
         np.testing.assert_allclose(t.grad.to_numpy(), tt.grad.numpy(), atol=1e-12)
+
+
+@pytest.mark.task4_4
+@given(seed=seeds, kernel=pool_kernels, ties=st.booleans())
+@settings(max_examples=25)
+def test_maxpool2d_backends_agree_on_values_and_gradients(
+    seed: int, kernel: tuple[int, int], ties: bool
+) -> None:
+    """The loop version (tile + max) and the NumPy backend's single node, ties included."""
+    x = distinct_array(seed, (2, 3, 4, 8))
+    if ties:
+        x = np.round(x)  # many equal values per window: every tied maximum gets the gradient
+    g = np.random.default_rng(seed + 1).normal(size=(2, 3, 4 // kernel[0], 8 // kernel[1]))
+    results = []
+    for backend in (SimpleBackend, NumpyBackend):
+        t = as_tensor(x, backend, requires_grad=True)
+        out = minitorch.maxpool2d(t, kernel)
+        out.backward(as_tensor(g, backend))
+        assert t.grad is not None
+        results.append((out.to_numpy(), t.grad.to_numpy()))
+    for a, b in zip(results[0], results[1], strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-12)
