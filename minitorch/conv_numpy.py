@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["pad_for_conv", "conv2d_arrays", "conv1d_arrays"]
+__all__ = ["pad_for_conv", "conv2d_arrays", "conv1d_arrays", "conv_arrays", "conv_gradients"]
 
 Array = npt.NDArray[np.float64]
 
@@ -112,3 +112,23 @@ def conv1d_arrays(x: Array, weight: Array, out_width: int, reverse: bool) -> Arr
     """
     out = conv2d_arrays(x[:, :, None, :], weight[:, :, None, :], (1, out_width), reverse)
     return out[:, :, 0, :]
+
+
+def conv_arrays(x: Array, weight: Array, out_size: tuple[int, ...], reverse: bool) -> Array:
+    """:func:`conv1d_arrays` or :func:`conv2d_arrays`, by the number of spatial dimensions."""
+    if x.ndim == 3:
+        return conv1d_arrays(x, weight, out_size[0], reverse)
+    return conv2d_arrays(x, weight, (out_size[0], out_size[1]), reverse)
+
+
+def conv_gradients(x: Array, weight: Array, grad: Array) -> tuple[Array, Array]:
+    """The input and weight gradients of a start-anchored convolution, by the same kernel.
+
+    ``d weight = conv(x with batch and channels swapped, grad likewise)`` at the kernel's size, and
+    ``d x = conv(grad, weight with its channel axes swapped, reverse=True)``, exactly as the loop
+    version in :mod:`minitorch.fast_conv` does with permuted tensors.
+    """
+    swap = (1, 0, *range(2, x.ndim))
+    grad_weight = conv_arrays(x.transpose(swap), grad.transpose(swap), weight.shape[2:], False)
+    grad_x = conv_arrays(grad, weight.transpose(swap), x.shape[2:], True)
+    return grad_x, np.ascontiguousarray(grad_weight.transpose(swap))

@@ -30,9 +30,9 @@ from collections.abc import Callable
 import numpy as np
 
 from .autodiff import Context
-from .conv_numpy import conv1d_arrays, conv2d_arrays
+from .conv_numpy import conv_arrays, conv_gradients
 from .numpy_ops import NumpyOps
-from .tensor import Tensor, tensor_from_numpy
+from .tensor import Tensor
 from .tensor_data import Shape, Storage, Strides, index_to_position, to_index
 from .tensor_functions import Function
 
@@ -161,17 +161,19 @@ def _is_numpy(*tensors: Tensor) -> bool:
     return all(t.backend.ops is NumpyOps for t in tensors)
 
 
+def _from_array(values: np.ndarray, like: Tensor) -> Tensor:
+    """A tensor owning ``values`` (a fresh float64 array, handed over without another copy)."""
+    flat = np.ascontiguousarray(values).reshape(-1)
+    return Tensor.make(flat, tuple(int(d) for d in values.shape), backend=like.backend)
+
+
 def _run_conv(
     kernel: ConvKernel, out_shape: tuple[int, ...], input: Tensor, weight: Tensor, reverse: bool
 ) -> Tensor:
     """``kernel`` into a new tensor of ``out_shape``, or the vectorised kernel on NumPy tensors."""
     if _is_numpy(input, weight):
         x, w = input._tensor.numpy_view(), weight._tensor.numpy_view()
-        if len(out_shape) == 3:
-            values = conv1d_arrays(x, w, out_shape[2], reverse)
-        else:
-            values = conv2d_arrays(x, w, (out_shape[2], out_shape[3]), reverse)
-        return tensor_from_numpy(values, backend=input.backend)
+        return _from_array(conv_arrays(x, w, out_shape[2:], reverse), input)
     out = input.zeros(out_shape)
     kernel(*out.tuple(), out.size, *input.tuple(), *weight.tuple(), reverse)
     return out
@@ -182,6 +184,10 @@ def _conv_backward(
 ) -> tuple[Tensor, Tensor]:
     """Both gradients of a convolution, through the same kernel (1-D or 2-D alike)."""
     input, weight = ctx.saved_values
+    if _is_numpy(input, weight, grad_output):  # the same two convolutions on arrays
+        arrays = (t._tensor.numpy_view() for t in (input, weight, grad_output))
+        grad_x, grad_w = conv_gradients(*arrays)
+        return _from_array(grad_x, input), _from_array(grad_w, weight)
     swap = (1, 0, *range(2, input.dims))
     # d weight[o, c, k] = sum_{b, x} input[b, c, x + k] * grad[b, o, x]: a convolution of the input
     # (channels as batch) with the gradient (batch as channels), of the kernel's size.

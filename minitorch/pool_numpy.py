@@ -3,8 +3,8 @@
 The course's ``maxpool2d`` is ``tile`` (``contiguous``, ``view``, ``permute``, ``contiguous``,
 ``view``) then ``max`` then ``view``: seven graph nodes and seven backward steps, each a new tensor.
 On the NumPy backend :class:`MaxPool2dNumpy` does the same in one node: the windows are a reshape of
-the input (``batch x channel x new_height x kh x new_width x kw``), the forward is one ``max`` over
-the two window axes, and the backward sends the gradient to every position equal to its window's
+the input (``batch x channel x new_height x kh x new_width x kw``), the forward takes the maximum
+over the offsets inside a window, and the backward sends the gradient to every position equal to its window's
 maximum (ties included, as the course's ``argmax``). The numbers are identical; the tests compare.
 
 Examples:
@@ -20,29 +20,40 @@ from __future__ import annotations
 import numpy as np
 
 from .autodiff import Context
-from .tensor import Tensor, tensor_from_numpy
+from .tensor import Tensor
 from .tensor_functions import Function
 
 __all__ = ["MaxPool2dNumpy"]
 
 
 class MaxPool2dNumpy(Function):
-    """``maxpool2d(input, (kh, kw))`` with the kernel passed as a two-element tensor."""
+    """``maxpool2d(x, (kh, kw))`` with the kernel passed as a two-element tensor.
+
+    The loops run over the ``kh * kw`` offsets inside a window, each one ``np.maximum`` (or
+    ``np.where``) over all windows at once: NumPy reduces short inner axes slowly, so this is many
+    times faster than ``max(axis=(3, 5))`` for 2x2 windows.
+    """
 
     @staticmethod
     def forward(ctx: Context, x: Tensor, kernel: Tensor) -> Tensor:
         batch, channel, height, width = x.shape
         kh, kw = (int(k) for k in kernel.to_numpy())
         windows = x._tensor.numpy_view().reshape(batch, channel, height // kh, kh, width // kw, kw)
-        out = windows.max(axis=(3, 5))
-        ctx.save_for_backward(windows == out[:, :, :, None, :, None])
-        return tensor_from_numpy(out, backend=x.backend)
+        out = np.array(windows[:, :, :, 0, :, 0])
+        for p in range(kh):
+            for q in range(kw):
+                np.maximum(out, windows[:, :, :, p, :, q], out=out)
+        ctx.save_for_backward(windows, out)
+        return Tensor.make(out.reshape(-1), out.shape, backend=x.backend)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, float]:
-        (is_max,) = ctx.saved_values
-        g = grad_output._tensor.numpy_view()[:, :, :, None, :, None]
-        grad = np.where(is_max, g, 0.0)
-        batch, channel, new_height, kh, new_width, kw = grad.shape
+        windows, out = ctx.saved_values
+        g = grad_output._tensor.numpy_view()
+        grad = np.zeros(windows.shape)
+        batch, channel, new_height, kh, new_width, kw = windows.shape
+        for p in range(kh):
+            for q in range(kw):
+                grad[:, :, :, p, :, q] = np.where(windows[:, :, :, p, :, q] == out, g, 0.0)
         shape = (batch, channel, new_height * kh, new_width * kw)
-        return tensor_from_numpy(grad.reshape(shape), backend=grad_output.backend), 0.0
+        return Tensor.make(grad.reshape(-1), shape, backend=grad_output.backend), 0.0
