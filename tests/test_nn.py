@@ -195,3 +195,21 @@ def test_maxpool2d_backends_agree_on_values_and_gradients(
         results.append((out.to_numpy(), t.grad.to_numpy()))
     for a, b in zip(results[0], results[1], strict=True):
         np.testing.assert_allclose(a, b, atol=1e-12)
+
+
+@pytest.mark.task4_4
+@given(seed=seeds, dim=st.integers(0, 2))
+@settings(max_examples=20)
+def test_logsoftmax_backends_agree_on_values_and_gradients(seed: int, dim: int) -> None:
+    """The loop version (max, exp, sum, log) and the NumPy backend's single node."""
+    x = distinct_array(seed, (3, 4, 5)) * 10.0
+    g = np.random.default_rng(seed + 1).normal(size=x.shape)
+    results = []
+    for backend in (SimpleBackend, NumpyBackend):
+        t = as_tensor(x, backend, requires_grad=True)
+        out = minitorch.logsoftmax(t, dim)
+        out.backward(as_tensor(g, backend))
+        assert t.grad is not None
+        results.append((out.to_numpy(), t.grad.to_numpy()))
+    for a, b in zip(results[0], results[1], strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-12)
