@@ -55,7 +55,8 @@ class Result:
 def conv2d_workload(seed: int = 0) -> tuple[Callable[[], Any], Callable[[], Any]]:
     """Forward + backward of one conv2d, once per engine; each returns (out, dx, dw) arrays."""
     rng = np.random.default_rng(seed)
-    x, w, g = rng.normal(size=(16, 1, 28, 28)), rng.normal(size=(8, 1, 3, 3)), rng.normal(size=(16, 8, 28, 28))
+    x, w = rng.normal(size=(16, 1, 28, 28)), rng.normal(size=(8, 1, 3, 3))
+    g = rng.normal(size=(16, 8, 28, 28))
     g_mt = minitorch.tensor_from_numpy(g)
     g_torch = torch.tensor(g)
 
