@@ -68,9 +68,9 @@ def tensor_conv1d(
     ``input[b, c, x + q]``, ``reverse=True`` reads ``input[b, c, x - q]``; positions outside the
     input count as zero.
     """
+    # BEGIN TASK 4.1
     _, in_channels, width = input_shape
     kw = weight_shape[2]
-    # BEGIN TASK 4.1
     out_index = np.zeros(3, dtype=np.int32)
     for ordinal in range(out_size):
         to_index(ordinal, out_shape, out_index)
@@ -109,9 +109,9 @@ def tensor_conv2d(
     ``reverse=True`` reads ``input[b, c, y - p, x - q]`` (anchored bottom-right); positions outside
     the input count as zero.
     """
+    # BEGIN TASK 4.2
     _, in_channels, height, width = input_shape
     kh, kw = weight_shape[2], weight_shape[3]
-    # BEGIN TASK 4.2
     out_index = np.zeros(4, dtype=np.int32)
     sign = -1 if reverse else 1
     for ordinal in range(out_size):

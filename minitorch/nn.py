@@ -71,10 +71,10 @@ def tile(input: Tensor, kernel: tuple[int, int]) -> tuple[Tensor, int, int]:
         >>> t.shape, h, w
         ((1, 1, 1, 2, 2), 1, 2)
     """
+    # BEGIN TASK 4.3
     _check_pool_input("tile", input, kernel)
     batch, channel, height, width = input.shape
     kh, kw = kernel
-    # BEGIN TASK 4.3
     new_height, new_width = height // kh, width // kw
     # Split each side into (blocks, offset), bring the two offsets together, flatten them.
     split = input.contiguous().view(batch, channel, new_height, kh, new_width, kw)
@@ -98,8 +98,8 @@ def avgpool2d(input: Tensor, kernel: tuple[int, int]) -> Tensor:
         >>> avgpool2d(tensor([[[[1.0, 2.0], [3.0, 4.0]]]]), (2, 2)).to_numpy().ravel().tolist()
         [2.5]
     """
-    _check_pool_input("avgpool2d", input, kernel)
     # BEGIN TASK 4.3
+    _check_pool_input("avgpool2d", input, kernel)
     tiled, new_height, new_width = tile(input, kernel)
     batch, channel, _, _ = input.shape
     return tiled.mean(4).view(batch, channel, new_height, new_width)
@@ -188,10 +188,10 @@ def logsoftmax(input: Tensor, dim: int) -> Tensor:
         >>> [round(v, 4) for v in logsoftmax(tensor([0.0, 1000.0]), 0).to_numpy().tolist()]
         [-1000.0, 0.0]
     """
+    # BEGIN TASK 4.4
     axis = input._dim(dim, "logsoftmax")
     if input.backend.ops is NumpyOps:  # the same numbers in one vectorised node (nn_numpy.py)
         return LogSoftmaxNumpy.apply(input, input._ensure_tensor(axis))
-    # BEGIN TASK 4.4
     shifted = input - max_reduce(input, axis)
     return shifted - shifted.exp().sum(axis).log()
     # END TASK 4.4
@@ -207,10 +207,10 @@ def maxpool2d(input: Tensor, kernel: tuple[int, int]) -> Tensor:
     Returns:
         ``batch x channel x height/kh x width/kw``.
     """
+    # BEGIN TASK 4.4
     _check_pool_input("maxpool2d", input, kernel)
     if input.backend.ops is NumpyOps:  # the same numbers in one vectorised node (nn_numpy.py)
         return MaxPool2dNumpy.apply(input, tensor([float(k) for k in kernel], backend=input.backend))
-    # BEGIN TASK 4.4
     tiled, new_height, new_width = tile(input, kernel)
     batch, channel, _, _ = input.shape
     return max(tiled, 4).view(batch, channel, new_height, new_width)
@@ -237,9 +237,9 @@ def dropout(input: Tensor, rate: float, ignore: bool = False) -> Tensor:
         >>> dropout(tensor([1.0, 2.0]), 1.0).to_numpy().tolist()
         [0.0, 0.0]
     """
+    # BEGIN TASK 4.4
     if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0.0 <= rate <= 1.0:
         raise ValueError(f"dropout: rate must be a number from 0 to 1, got {rate!r}")
-    # BEGIN TASK 4.4
     if ignore or rate == 0.0:
         return input
     keep = rand(input.shape, backend=input.backend) > float(rate)

@@ -137,9 +137,14 @@ def test_dropout_rejects_bad_rate() -> None:
         minitorch.dropout(minitorch.zeros((2,)), 1.5)
 
 
-def test_pooling_rejects_kernel_that_does_not_divide() -> None:
+@pytest.mark.task4_4
+def test_maxpool2d_rejects_kernel_that_does_not_divide() -> None:
     with pytest.raises(ValueError, match=r"maxpool2d: kernel 3x2 does not divide .* 4x4"):
         minitorch.maxpool2d(minitorch.zeros((1, 1, 4, 4)), (3, 2))
+
+
+@pytest.mark.task4_3
+def test_avgpool2d_rejects_input_that_is_not_an_image_batch() -> None:
     with pytest.raises(ValueError, match="avgpool2d: input must be batch x channels"):
         minitorch.avgpool2d(minitorch.zeros((4, 4)), (2, 2))
 
