@@ -222,7 +222,7 @@ def dropout(input: Tensor, rate: float, ignore: bool = False) -> Tensor:
 
     As in the course, the kept elements are *not* rescaled by ``1 / (1 - rate)`` (PyTorch's
     "inverted" dropout does rescale); pass ``ignore=True`` at evaluation time. The random draws come
-    from :func:`~minitorch.rand`, so ``random.seed`` makes them repeatable.
+    from ``minitorch.rand``, so ``random.seed`` makes them repeatable.
 
     Args:
         input: any tensor.
