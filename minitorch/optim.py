@@ -1,8 +1,5 @@
 """Optimizers: ``SGD`` (the course's) and ``Adam``, for parameters whose values are Scalars or Tensors.
 
-A Tensor parameter is updated elementwise with the same formulas, in NumPy, and replaced by a new
-leaf tensor (so the old graph can be freed), as a Scalar parameter is.
-
 Examples:
     >>> from minitorch import Parameter, Scalar
     >>> p = Parameter(Scalar(3.0))
@@ -21,11 +18,10 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-import numpy.typing as npt
 
 from .module import Parameter
 from .scalar import Scalar, _innermost
-from .tensor import Tensor
+from .tensor import Tensor, tensor_from_numpy
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
@@ -45,10 +41,18 @@ class Optimizer:
     def zero_grad(self) -> None:
         """Reset the derivative of every parameter's value to ``None``."""
         for p in self.parameters:
-            if isinstance(p.value, Tensor):
-                p.value.grad = None
-            elif hasattr(p.value, "derivative"):
+            if hasattr(p.value, "derivative"):
                 p.value.derivative = None
+            elif isinstance(p.value, Tensor):
+                p.value.zero_grad_()
+
+    def _tensor_gradients(self) -> list[tuple[Parameter, np.ndarray]]:
+        """The parameters whose value is a Tensor with a gradient, with the gradient as an array."""
+        return [
+            (p, p.value.grad.to_numpy())
+            for p in self.parameters
+            if isinstance(p.value, Tensor) and p.value.grad is not None
+        ]
 
     def _gradients(self) -> list[tuple[Parameter, float]]:
         """The parameters whose value has a derivative, with that derivative as a float."""
@@ -58,31 +62,21 @@ class Optimizer:
             if getattr(p.value, "derivative", None) is not None
         ]
 
-    def _tensor_gradients(self) -> list[tuple[Parameter, npt.NDArray[np.float64]]]:
-        """The parameters whose value is a Tensor with a gradient, with that gradient as an array."""
-        return [
-            (p, p.value.grad.to_numpy())
-            for p in self.parameters
-            if isinstance(p.value, Tensor) and p.value.grad is not None
-        ]
-
     def step(self) -> None:
         """Update every parameter once."""
         raise NotImplementedError
+
+
+def _replace_tensor(p: Parameter, new_value: np.ndarray) -> None:
+    """Give ``p`` a fresh leaf Tensor holding ``new_value`` on the same backend, keeping its name."""
+    old = p.value
+    p.update(tensor_from_numpy(new_value, backend=old.backend))
 
 
 def _replace(p: Parameter, new_value: float) -> None:
     """Give ``p`` a fresh leaf Scalar (so the old graph can be freed), keeping its name."""
     old = p.value
     p.update(Scalar(new_value, name=old._name if isinstance(old, Scalar) else None))
-
-
-def _replace_tensor(p: Parameter, new_value: npt.NDArray[np.float64]) -> None:
-    """Give ``p`` a fresh leaf Tensor holding ``new_value`` on the old value's backend."""
-    old: Tensor = p.value
-    fresh = Tensor.make(new_value.reshape(-1), old.shape, backend=old.backend)
-    fresh.name = old.name
-    p.update(fresh)
 
 
 class SGD(Optimizer):
@@ -133,7 +127,7 @@ class Adam(Optimizer):
         self.eps = eps
         self.steps = 0
         self._moments: dict[int, tuple[float, float]] = {}
-        self._tensor_moments: dict[int, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] = {}
+        self._tensor_moments: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def step(self) -> None:
         """Take one Adam step on every parameter that has a derivative."""
@@ -149,12 +143,11 @@ class Adam(Optimizer):
             update = self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
             _replace(p, _innermost(p.value.data) - update)
         for p, grad in self._tensor_gradients():
-            zeros = np.zeros_like(grad)
-            m_t, v_t = self._tensor_moments.get(id(p), (zeros, zeros))
-            m_t = b1 * m_t + (1.0 - b1) * grad
-            v_t = b2 * v_t + (1.0 - b2) * grad * grad
-            self._tensor_moments[id(p)] = (m_t, v_t)
-            step = self.lr * (m_t / correction1) / (np.sqrt(v_t / correction2) + self.eps)
+            tm, tv = self._tensor_moments.get(id(p), (np.zeros_like(grad), np.zeros_like(grad)))
+            tm = b1 * tm + (1.0 - b1) * grad
+            tv = b2 * tv + (1.0 - b2) * grad * grad
+            self._tensor_moments[id(p)] = (tm, tv)
+            step = self.lr * (tm / correction1) / (np.sqrt(tv / correction2) + self.eps)
             _replace_tensor(p, p.value.to_numpy() - step)
 
 
