@@ -121,14 +121,17 @@ def conv_arrays(x: Array, weight: Array, out_size: tuple[int, ...], reverse: boo
     return conv2d_arrays(x, weight, (out_size[0], out_size[1]), reverse)
 
 
-def conv_gradients(x: Array, weight: Array, grad: Array) -> tuple[Array, Array]:
+def conv_gradients(
+    x: Array, weight: Array, grad: Array, need_input: bool = True
+) -> tuple[Array | None, Array]:
     """The input and weight gradients of a start-anchored convolution, by the same kernel.
 
     ``d weight = conv(x with batch and channels swapped, grad likewise)`` at the kernel's size, and
     ``d x = conv(grad, weight with its channel axes swapped, reverse=True)``, exactly as the loop
-    version in :mod:`minitorch.fast_conv` does with permuted tensors.
+    version in :mod:`minitorch.fast_conv` does with permuted tensors. ``d x`` is ``None`` when
+    ``need_input`` is false (an input that is a constant, such as a batch of images).
     """
     swap = (1, 0, *range(2, x.ndim))
     grad_weight = conv_arrays(x.transpose(swap), grad.transpose(swap), weight.shape[2:], False)
-    grad_x = conv_arrays(grad, weight.transpose(swap), x.shape[2:], True)
+    grad_x = conv_arrays(grad, weight.transpose(swap), x.shape[2:], True) if need_input else None
     return grad_x, np.ascontiguousarray(grad_weight.transpose(swap))

@@ -181,13 +181,17 @@ def _run_conv(
 
 def _conv_backward(
     kernel: ConvKernel, ctx: Context, grad_output: Tensor
-) -> tuple[Tensor, Tensor]:
-    """Both gradients of a convolution, through the same kernel (1-D or 2-D alike)."""
+) -> tuple[Tensor | float, Tensor]:
+    """Both gradients of a convolution, through the same kernel (1-D or 2-D alike).
+
+    The input's gradient is skipped (0.0) when the input is a constant, such as a batch of images.
+    """
     input, weight = ctx.saved_values
+    need_input = ctx.needs_grad(0)
     if _is_numpy(input, weight, grad_output):  # the same two convolutions on arrays
-        arrays = (t._tensor.numpy_view() for t in (input, weight, grad_output))
-        grad_x, grad_w = conv_gradients(*arrays)
-        return _from_array(grad_x, input), _from_array(grad_w, weight)
+        x, w, g = (t._tensor.numpy_view() for t in (input, weight, grad_output))
+        grad_x, grad_w = conv_gradients(x, w, g, need_input=need_input)
+        return (0.0 if grad_x is None else _from_array(grad_x, input)), _from_array(grad_w, weight)
     swap = (1, 0, *range(2, input.dims))
     # d weight[o, c, k] = sum_{b, x} input[b, c, x + k] * grad[b, o, x]: a convolution of the input
     # (channels as batch) with the gradient (batch as channels), of the kernel's size.
@@ -198,6 +202,8 @@ def _conv_backward(
         grad_output.permute(*swap),
         False,
     ).permute(*swap)
+    if not need_input:
+        return 0.0, grad_weight
     # d input[b, c, x] = sum_{o, k} grad[b, o, x - k] * weight[o, c, k]: the kernel anchored at the end.
     grad_input = _run_conv(kernel, input.shape, grad_output, weight.permute(*swap), True)
     return grad_input, grad_weight
@@ -214,7 +220,7 @@ class Conv1dFun(Function):
         return _run_conv(tensor_conv1d, (batch, weight.shape[0], width), input, weight, False)
 
     @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | float, Tensor]:
         return _conv_backward(tensor_conv1d, ctx, grad_output)
 
 
@@ -230,7 +236,7 @@ class Conv2dFun(Function):
         return _run_conv(tensor_conv2d, out_shape, input, weight, False)
 
     @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | float, Tensor]:
         return _conv_backward(tensor_conv2d, ctx, grad_output)
 
 

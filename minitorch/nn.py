@@ -17,6 +17,7 @@ Examples:
 from __future__ import annotations
 
 import numbers
+from typing import cast
 
 from . import operators
 from .autodiff import Context
@@ -108,7 +109,7 @@ def avgpool2d(input: Tensor, kernel: tuple[int, int]) -> Tensor:
 
 def max_reduce(input: Tensor, dim: int) -> Tensor:
     """The maximum along ``dim`` (kept with size 1), with the input's backend; no gradient."""
-    return input.backend.ops.reduce(operators.max, float("-inf"))(input, dim)
+    return cast(Tensor, input.backend.ops.reduce(operators.max, float("-inf"))(input, dim))
 
 
 def argmax(input: Tensor, dim: int) -> Tensor:

@@ -195,3 +195,17 @@ def test_conv_rejects_wrong_dimensions() -> None:
         conv1d(minitorch.zeros((1, 1, 5)), minitorch.zeros((1, 2)))
     with pytest.raises(TypeError, match="conv2d: weight must be a Tensor"):
         conv2d(minitorch.zeros((1, 1, 2, 2)), [[1.0]])  # type: ignore[arg-type]
+
+
+@pytest.mark.task4_2
+@pytest.mark.parametrize("backend", [SimpleBackend, NumpyBackend], ids=["loop", "numpy"])
+def test_conv2d_weight_gradient_without_input_gradient(backend: TensorBackend) -> None:
+    """A constant input (a batch of images) gets no gradient; the weight's is unchanged."""
+    x, w = random_array(3, (2, 2, 5, 5)), random_array(4, (3, 2, 2, 3))
+    g = random_array(5, (2, 3, 5, 5))
+    _, _, expected = gradients(conv2d, x, w, g, backend)
+    wt = as_tensor(w, backend, True)
+    images = as_tensor(x, backend)
+    conv2d(images, wt).backward(as_tensor(g, backend))
+    assert images.grad is None and wt.grad is not None
+    np.testing.assert_allclose(wt.grad.to_numpy(), expected, atol=1e-12)
