@@ -55,6 +55,10 @@ TASK_TITLES = {
     "2.2": "broadcasting: shape_broadcast and broadcast_index",
     "2.3": "tensor map, zip and reduce, and the forward of the tensor functions",
     "2.4": "the backward of the tensor functions",
+    "4.1": "1-D convolution",
+    "4.2": "2-D convolution",
+    "4.3": "pooling: tile and average pooling",
+    "4.4": "max, softmax, log-softmax, max pooling and dropout",
 }
 """What each course task asks for (the grader's and the docs' one-line description)."""
 
@@ -71,6 +75,10 @@ TASK_DOCS = {
     "2.2": "docs/reference.md",
     "2.3": "docs/reference.md",
     "2.4": "docs/reference.md",
+    "4.1": "docs/tutorials/convolution.md",
+    "4.2": "docs/tutorials/convolution.md",
+    "4.3": "docs/tutorials/convolution.md",
+    "4.4": "docs/tutorials/convolution.md",
 }
 """The docs page a stub of each task points to (no tutorial covers the operators: Module 0 points to
 the getting-started page, whose last section introduces them)."""
