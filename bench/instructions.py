@@ -31,9 +31,9 @@ _CHILD = """
 import gc, sys
 gc.disable()
 work, reps, loop = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-from minitorch import Scalar, autodiff
-if loop == "generic":
-    autodiff._specialised_backprop.clear()
+from minitorch import Scalar, fast
+if loop.endswith("reference"):
+    fast.disable()
 from bench.plans import make_mlp_plan
 from bench.workloads import minitorch_engine as engine
 plan = make_mlp_plan()
@@ -46,7 +46,7 @@ for _ in range(reps):
             y = (y * 1.0001 + 0.5).relu()
     else:
         y = engine._mlp_loss(model, plan)
-    if loop != "none":
+    if not loop.startswith("none"):
         y.backward()
     kept.append(y)
 """.replace("STEPS", str(_CHAIN_STEPS))
@@ -54,7 +54,7 @@ for _ in range(reps):
 
 @functools.cache
 def count(work: str, reps: int, loop: str) -> int:
-    """Instructions of one child process (``loop``: ``none``, ``scalar`` or ``generic``)."""
+    """Instructions of one child process (``loop``: ``none``, ``fast`` or ``reference``)."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
     command = [
         "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
@@ -72,7 +72,8 @@ def per_op(work: str, loop: str) -> tuple[float, float]:
     from .plans import chain_ops, make_mlp_plan
 
     ops = chain_ops(_CHAIN_STEPS) if work == "chain" else make_mlp_plan().ops
-    one, three = count(work, 1, "none"), count(work, 3, "none")
+    forward_only = "none" if loop == "fast" else "none-reference"
+    one, three = count(work, 1, forward_only), count(work, 3, forward_only)
     one_back, three_back = count(work, 1, loop), count(work, 3, loop)
     forward = (three - one) / (2 * ops)
     backward = (three_back - one_back - (three - one)) / (2 * ops)
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         print("bench.instructions: valgrind is not on the PATH (apt-get install valgrind)", file=sys.stderr)
         return 2
     for work in args.work or ["chain", "mlp"]:
-        for loop in ("scalar", "generic"):
+        for loop in ("fast", "reference"):
             forward, backward = per_op(work, loop)
             print(f"{work:6s} forward {forward:8,.0f}   {loop:8s} backward {backward:8,.0f}  instructions/op")
     return 0

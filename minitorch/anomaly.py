@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import linecache
 import math
-import os
-import sys
 import weakref
 from typing import Any
 
-from .autodiff import Context, grad_mode
-from .scalar import Scalar, _innermost
+from .autodiff import Context
+from .checks import innermost, user_frame
+from .grad_mode import SavedModes, mode
+from .scalar import Scalar
 
 __all__ = ["detect_anomaly", "AnomalyError"]
-
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 class AnomalyError(FloatingPointError):
@@ -41,9 +39,7 @@ class AnomalyError(FloatingPointError):
 
 def _user_site() -> str:
     """``file:line (function): source`` of the innermost frame outside the minitorch package."""
-    frame = sys._getframe(1)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
-        frame = frame.f_back  # type: ignore[assignment]  # None ends the loop
+    frame = user_frame(2)
     if frame is None:
         return "an unknown line"
     filename, line = frame.f_code.co_filename, frame.f_lineno
@@ -52,15 +48,15 @@ def _user_site() -> str:
 
 
 def _is_finite(value: Any) -> bool:
-    return math.isfinite(_innermost(value))
+    return math.isfinite(innermost(value))
 
 
 def _introduces_non_finite(inputs: list[Any], output: Any) -> bool:
     """True when this operation made the NaN or infinity: NaN from inputs without NaN, or infinity
     from finite inputs. An infinite input passed on (``-x`` of ``inf``) is not a new anomaly."""
-    value = _innermost(output)
+    value = innermost(output)
     if math.isnan(value):
-        return not any(math.isnan(_innermost(x)) for x in inputs)
+        return not any(math.isnan(innermost(x)) for x in inputs)
     if math.isinf(value):
         return all(_is_finite(x) for x in inputs)
     return False
@@ -75,12 +71,12 @@ class _Recorder:
 
     def check_forward(self, fn: type, inputs: list[Any], out: Scalar) -> None:
         site = _user_site()
-        shown = ", ".join(repr(_innermost(x)) for x in inputs)
-        if out._ctx is not None:
-            self.nodes[out._ctx] = (site, shown)
+        shown = ", ".join(repr(innermost(x)) for x in inputs)
+        if out.history is not None and out.history.ctx is not None:
+            self.nodes[out.history.ctx] = (site, shown)
         if _introduces_non_finite(inputs, out.data):
             raise AnomalyError(
-                f"{fn.__name__}.forward produced {_innermost(out.data)!r} from the input(s) ({shown}); "
+                f"{fn.__name__}.forward produced {innermost(out.data)!r} from the input(s) ({shown}); "
                 f"the operation is at {site}"
             )
 
@@ -89,24 +85,25 @@ class _Recorder:
             if not _is_finite(d):
                 site, inputs = self.nodes.get(ctx, ("a line outside this detect_anomaly block", "?"))
                 raise AnomalyError(
-                    f"{fn.__name__}.backward produced {_innermost(d)!r} as the derivative for input {i} "
-                    f"(inputs ({inputs}), d_output {_innermost(d_output)!r}); the node was created at {site}"
+                    f"{fn.__name__}.backward produced {innermost(d)!r} as the derivative for input {i} "
+                    f"(inputs ({inputs}), d_output {innermost(d_output)!r}); the node was created at {site}"
                 )
 
 
 class detect_anomaly:  # noqa: N801 - PyTorch's name
     """Context manager: raise :class:`AnomalyError` at the first NaN or infinity (see module doc).
 
-    Nesting is allowed; the previous state is restored on exit.
+    Nesting is allowed; the previous state is restored on exit. The mode is per thread: other
+    threads are not checked.
     """
 
     def __init__(self) -> None:
-        self._previous: list[Any] = []
+        self._previous = SavedModes()
 
     def __enter__(self) -> detect_anomaly:
-        self._previous.append(grad_mode.anomaly)
-        grad_mode.anomaly = grad_mode.anomaly or _Recorder()
+        self._previous.push(mode.anomaly)
+        mode.anomaly = mode.anomaly or _Recorder()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        grad_mode.anomaly = self._previous.pop()
+        mode.anomaly = self._previous.pop()

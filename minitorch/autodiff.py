@@ -16,99 +16,15 @@ Examples:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
+
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
 
 __all__ = [
     "Context", "Variable", "topological_sort", "backpropagate", "central_difference", "no_grad",
-    "enable_grad", "is_grad_enabled", "register_specialised_backprop",
+    "enable_grad", "is_grad_enabled",
 ]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class _GradMode:
-    """The engine's mode flags: the one piece of process-wide mutable state of the engine.
-
-    ``enabled``: ``apply`` records history only while it is true; :class:`no_grad` turns it off.
-    ``anomaly``: the recorder of :func:`minitorch.detect_anomaly` while one is active, else ``None``.
-    Both are process-wide (not per thread).
-    """
-
-    __slots__ = ("enabled", "anomaly")
-
-    def __init__(self) -> None:
-        self.enabled = True
-        self.anomaly: Any = None
-
-
-grad_mode = _GradMode()
-
-
-def is_grad_enabled() -> bool:
-    """True unless inside :class:`no_grad` (PyTorch's name)."""
-    return grad_mode.enabled
-
-
-class no_grad:  # noqa: N801 - PyTorch's name
-    """Record no history: a context manager and a decorator (PyTorch's ``torch.no_grad``).
-
-    Inside it, functions compute values only: ``apply`` saves nothing for backward and every
-    result is a constant. Use it for inference and for parameter updates. Nesting works; the
-    previous mode is restored on exit, also when an exception leaves the block.
-
-    Examples:
-        >>> from minitorch import Scalar
-        >>> x = Scalar(2.0)
-        >>> with no_grad():
-        ...     y = x * x
-        >>> y.is_constant(), y.data
-        (True, 4.0)
-    """
-
-    __slots__ = ("_previous",)
-
-    def __init__(self) -> None:
-        self._previous: list[bool] = []
-
-    def __enter__(self) -> None:
-        self._previous.append(grad_mode.enabled)
-        grad_mode.enabled = False
-
-    def __exit__(self, *exc: object) -> None:
-        grad_mode.enabled = self._previous.pop()
-
-    def __call__(self, fn: F) -> F:
-        @functools.wraps(fn)
-        def without_grad(*args: Any, **kwargs: Any) -> Any:
-            with self:
-                return fn(*args, **kwargs)
-
-        return without_grad  # type: ignore[return-value]  # same signature as fn
-
-
-class enable_grad(no_grad):  # noqa: N801 - PyTorch's name
-    """Record history again inside a :class:`no_grad` block (PyTorch's ``torch.enable_grad``).
-
-    The functional API's transformations (``grad``, ``jvp``, ...) run their function under it, so
-    an outer ``no_grad`` never turns a gradient into a silent zero; a ``no_grad`` inside the
-    function still applies there.
-
-    Examples:
-        >>> from minitorch import Scalar
-        >>> with no_grad():
-        ...     with enable_grad():
-        ...         y = Scalar(2.0) * Scalar(3.0)
-        >>> y.is_constant()
-        False
-    """
-
-    __slots__ = ()
-
-    def __enter__(self) -> None:
-        self._previous.append(grad_mode.enabled)
-        grad_mode.enabled = True
 
 
 class Context:
@@ -255,17 +171,14 @@ def backpropagate(variable: Variable, deriv: Any) -> None:
     each non-leaf passes its derivative through its function's ``backward`` (``chain_rule``) to its
     inputs; each leaf adds what reached it to its ``derivative``.
 
-    A variable type may register a specialised loop with :func:`register_specialised_backprop`
-    (``Scalar`` does: :mod:`minitorch.scalar_backprop`); it runs first and may decline a graph.
+    This is the reference loop, written for any :class:`Variable`. ``Scalar.backward`` may take a
+    faster loop of the speed layer, :mod:`minitorch.fast`, which gives the same results.
 
     Args:
         variable: the output to start from.
         deriv: the derivative of the final quantity with respect to ``variable``.
     """
     # BEGIN TASK 1.4
-    specialised = _specialised_backprop.get(type(variable))
-    if specialised is not None and specialised(variable, deriv):
-        return
     pending: dict[int, Any] = {variable.unique_id: deriv}
     for node in topological_sort(variable):
         d = pending.pop(node.unique_id)
@@ -276,22 +189,8 @@ def backpropagate(variable: Variable, deriv: Any) -> None:
             if parent.is_constant():
                 continue
             key = parent.unique_id
-            previous = pending.get(key)
-            pending[key] = d_parent if previous is None else previous + d_parent
+            pending[key] = pending[key] + d_parent if key in pending else d_parent
     # END TASK 1.4
-
-
-# Backpropagation loops specialised to one variable type, by type (see backpropagate).
-_specialised_backprop: dict[type, Callable[[Any, Any], bool]] = {}
-
-
-def register_specialised_backprop(kind: type, run: Callable[[Any, Any], bool]) -> None:
-    """Let ``backpropagate`` hand graphs whose output is exactly of type ``kind`` to ``run``.
-
-    ``run(variable, deriv)`` must either do what :func:`backpropagate` does and return True, or
-    change nothing and return False, in which case the generic loop runs.
-    """
-    _specialised_backprop[kind] = run
 
 
 def central_difference(

@@ -43,7 +43,8 @@ from pathlib import Path
 from typing import Any, TypeGuard, cast
 
 from .autodiff import no_grad, topological_sort
-from .scalar import Scalar, ScalarHistory, _innermost
+from .checks import innermost
+from .scalar import Scalar, ScalarHistory
 from .tensor import Tensor
 
 __all__ = ["draw", "FORMATS", "format_for_path", "check_image_support"]
@@ -297,7 +298,7 @@ def _same_graph(x: Any, v: Scalar | Tensor) -> TypeGuard[Scalar | Tensor]:
     ``v``'s trace level (not a plain number nor a Scalar of an enclosing trace)."""
     if isinstance(v, Tensor):
         return isinstance(x, Tensor)
-    return type(x) is Scalar and x.level == v.level
+    return isinstance(x, Scalar) and x.level == v.level
 
 
 def _fields(v: Scalar | Tensor) -> list[str]:
@@ -316,7 +317,7 @@ def _tensor_fields(t: Tensor) -> list[str]:
 
 def _scalar_fields(v: Scalar) -> list[str]:
     """``[name,] value ..., [grad ...]``: the lines of a Scalar's box (unnamed ones show no name)."""
-    fields = [] if v._name is None else [v._name]
+    fields = [] if v.given_name is None else [v.given_name]
     fields.append(f"value {_number(v.data)}")
     if v.derivative is not None:
         fields.append(f"grad {_number(v.derivative)}")
@@ -326,7 +327,7 @@ def _scalar_fields(v: Scalar) -> list[str]:
 def _constant_fields(x: Any) -> list[str]:
     """The label of a constant input: its value, after its name when it is a named Scalar."""
     if isinstance(x, Scalar):
-        return ([] if x._name is None else [x._name]) + [_number(x.data)]
+        return ([] if x.given_name is None else [x.given_name]) + [_number(x.data)]
     if isinstance(x, Tensor):
         return _tensor_fields(x)
     return [_number(x)]
@@ -354,7 +355,7 @@ def _local_derivatives(history: ScalarHistory) -> tuple[Any, ...] | None:
 def _number(x: Any) -> str:
     """A short, exact-looking rendering of a value: 6 significant digits, ``2.0`` not ``2``."""
     try:
-        value = _innermost(x)
+        value = innermost(x)
     except (TypeError, ValueError):
         return str(x)
     return repr(float(f"{value:.6g}"))

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .autodiff import backpropagate, enable_grad
+from .checks import object_array
 from .pytree import tree_leaves, tree_map
 from .scalar import Scalar, make_scalar
 from .trace import forward_trace, new_level
@@ -57,9 +58,7 @@ def _box(value: Any, level: int, leaves: list[Scalar], path: str) -> Any:
 
 
 def _object_array(items: list[Any], shape: tuple[int, ...]) -> np.ndarray:
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    return out.reshape(shape)
+    return object_array(items, shape)
 
 
 def _as_array(items: list[Any], shape: tuple[int, ...]) -> np.ndarray:

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .checks import innermost
 from .module import Parameter
-from .scalar import Scalar, _innermost
+from .scalar import Scalar
 from .tensor import Tensor, tensor_from_numpy
 
 __all__ = ["Optimizer", "SGD", "Adam"]
@@ -57,7 +58,7 @@ class Optimizer:
     def _gradients(self) -> list[tuple[Parameter, float]]:
         """The parameters whose value has a derivative, with that derivative as a float."""
         return [
-            (p, _innermost(p.value.derivative))
+            (p, innermost(p.value.derivative))
             for p in self.parameters
             if getattr(p.value, "derivative", None) is not None
         ]
@@ -94,7 +95,7 @@ class SGD(Optimizer):
     def step(self) -> None:
         """Take one descent step on every parameter that has a derivative."""
         for p, g in self._gradients():
-            _replace(p, _innermost(p.value.data) - self.lr * g)
+            _replace(p, innermost(p.value.data) - self.lr * g)
         for p, grad in self._tensor_gradients():
             _replace_tensor(p, p.value.to_numpy() - self.lr * grad)
 
@@ -141,7 +142,7 @@ class Adam(Optimizer):
             v = b2 * v + (1.0 - b2) * g * g
             self._moments[id(p)] = (m, v)
             update = self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
-            _replace(p, _innermost(p.value.data) - update)
+            _replace(p, innermost(p.value.data) - update)
         for p, grad in self._tensor_gradients():
             tm, tv = self._tensor_moments.get(id(p), (np.zeros_like(grad), np.zeros_like(grad)))
             tm = b1 * tm + (1.0 - b1) * grad

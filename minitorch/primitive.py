@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 
 from .autodiff import Context
-from .function import ScalarFunction
+from .checks import object_array
 from .scalar import Scalar
+from .scalar_function import ScalarFunction, call_function
 
 __all__ = ["primitive", "defvjp", "Primitive"]
 
@@ -85,9 +86,7 @@ def _refill(value: Any, raw: Any) -> Any:
     if isinstance(value, np.ndarray) and value.dtype.kind in "fiuO":
         items = [next(raw) for _ in range(value.size)]
         if any(isinstance(x, Scalar) for x in items):
-            out = np.empty(len(items), dtype=object)
-            out[:] = items
-            return out.reshape(value.shape)
+            return object_array(items, value.shape)
         return np.array(items, dtype=float).reshape(value.shape)
     if isinstance(value, list):
         return [_refill(x, raw) for x in value]
@@ -172,7 +171,7 @@ class Primitive:
         values = call.flat_values()
         if not any(isinstance(v, Scalar) for v in values):
             return self.fun(*args, **kwargs)
-        return self.node._apply_general(tuple(values), prefix=(call,))
+        return call_function(self.node, values, prefix=(call,))
 
     def __repr__(self) -> str:
         return f"<minitorch primitive {self.__name__}>"

@@ -20,6 +20,7 @@ Examples:
 
 from __future__ import annotations
 
+import numbers
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -27,24 +28,24 @@ from typing import Any
 import numpy as np
 
 from . import scalar_functions as fns
-from .scalar import Scalar, _innermost
+from .checks import innermost
 
 __all__ = ["array_ufunc", "SUPPORTED_UFUNCS"]
 
 
 def _maximum(a: Any, b: Any) -> Any:
     """The larger argument itself, so the derivative flows to it (to ``a`` on a tie)."""
-    return a if _innermost(a) >= _innermost(b) else b
+    return a if innermost(a) >= innermost(b) else b
 
 
 def _minimum(a: Any, b: Any) -> Any:
     """The smaller argument itself (``a`` on a tie)."""
-    return a if _innermost(a) <= _innermost(b) else b
+    return a if innermost(a) <= innermost(b) else b
 
 
 def _sign(a: Any) -> float:
     """The sign as a constant float (its derivative is 0 wherever it exists)."""
-    value = _innermost(a)
+    value = innermost(a)
     return float(np.sign(value))
 
 
@@ -88,7 +89,9 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: d
         TypeError: for a ufunc, a ufunc method or a keyword argument that is not supported.
     """
     name = f"numpy.{ufunc.__name__}"
-    lone = len(inputs) == 1 and isinstance(inputs[0], Scalar)
+    # This module sits below scalar.py (Scalar calls it), so it knows Scalars as what the inputs are
+    # when they are neither numbers nor arrays.
+    lone = len(inputs) == 1 and _is_scalar(inputs[0])
     if method == "reduce" and lone and all(v in (None, False) for v in kwargs.values()):
         return inputs[0]  # reducing a single value (np.sum(x), np.max(x)) gives it back
     if method != "__call__":
@@ -113,5 +116,10 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: d
     inputs = tuple(float(x) if isinstance(x, (np.floating, np.integer)) else x for x in inputs)
     if all(not isinstance(x, np.ndarray) for x in inputs):
         return impl(*inputs)
-    boxed = [np.asarray(x, dtype=object) if isinstance(x, Scalar) else x for x in inputs]
+    boxed = [np.asarray(x, dtype=object) if _is_scalar(x) else x for x in inputs]
     return np.frompyfunc(impl, len(inputs), 1)(*boxed)
+
+
+def _is_scalar(x: Any) -> bool:
+    """True for a ufunc input that is a Scalar: neither a number nor an array."""
+    return not isinstance(x, (numbers.Number, np.ndarray, np.generic))

@@ -175,6 +175,10 @@ def strides_from_shape(shape: UserShape) -> tuple[int, ...]:
 
 def _checked_shape(shape: object) -> tuple[int, ...]:
     """Return ``shape`` as a tuple of ints, or raise a TypeError/IndexingError saying what is wrong."""
+    if type(shape) is tuple and all(type(s) is int and s >= 0 for s in shape):
+        if len(shape) > MAX_DIMS:
+            raise IndexingError(f"TensorData: shape {shape!r} has more than {MAX_DIMS} dimensions")
+        return shape  # the common case, checked cheaply
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"TensorData: shape must be a tuple of ints, got {type(shape).__name__}")
     values = tuple(shape)
@@ -206,13 +210,11 @@ class TensorData:
     """
 
     _storage: Storage
-    _strides: Strides
-    _shape: Shape
     strides: tuple[int, ...]
     shape: tuple[int, ...]
     dims: int
     size: int
-    _row_major: tuple[int, ...]
+    _row_major: bool
 
     def __init__(
         self,
@@ -230,16 +232,14 @@ class TensorData:
             self._storage = storage
         else:
             self._storage = np.asarray(storage, dtype=np.float64).reshape(-1)
-        strides = strides_from_shape(shape) if strides is None else tuple(int(s) for s in strides)
+        row_major = strides_from_shape(shape)
+        strides = row_major if strides is None else tuple(int(s) for s in strides)
         if len(strides) != len(shape):
             raise IndexingError(
                 f"TensorData: strides {strides} must have one entry per dimension of shape {shape}"
             )
         self.shape = shape
         self.strides = strides
-        self._row_major = strides_from_shape(shape)
-        self._shape = np.array(shape, dtype=np.int32)
-        self._strides = np.array(strides, dtype=np.int32)
         self.dims = len(shape)
         size = 1
         for s in shape:
@@ -252,6 +252,18 @@ class TensorData:
                     f"TensorData: shape {shape} with strides {strides} reaches position {last}, "
                     f"but the storage holds {len(self._storage)} numbers"
                 )
+        # Row-major strides over exactly ``size`` numbers: NumPy can reshape the storage as it is.
+        self._row_major = strides == row_major and len(self._storage) == size
+
+    @property
+    def _shape(self) -> Shape:
+        """The shape as an integer array (what the low-level loops take)."""
+        return np.array(self.shape, dtype=np.int32)
+
+    @property
+    def _strides(self) -> Strides:
+        """The strides as an integer array (what the low-level loops take)."""
+        return np.array(self.strides, dtype=np.int32)
 
     def is_contiguous(self) -> bool:
         """True if the layout is row-major: walking the indices in order walks storage 0, 1, 2, ...
@@ -348,7 +360,7 @@ class TensorData:
             [[1.0, 3.0], [2.0, 4.0]]
         """
         storage = self._storage
-        if self.strides == self._row_major and len(storage) == self.size:
+        if self._row_major:
             return storage.reshape(self.shape)
         itemsize = storage.itemsize
         return np.lib.stride_tricks.as_strided(

@@ -10,9 +10,9 @@ A forward-mode trace (``jvp``) also registers a tangent table here: ``apply`` lo
 variable input's tangent in it and stores the output's tangent, computed from the function's local
 derivatives (its ``backward`` with ``d_output = 1``).
 
-Module state (its one owner is this module): the level counter and the table of open forward-mode
-traces. Both are process-wide. Scalars that escape a finished trace and are mixed into a later one
-are undefined, as in HIPS autograd.
+Module state: the level counter (process-wide, owned by this module: levels are never reused) and
+the table of open forward-mode traces (per thread, in :data:`minitorch.grad_mode.mode`). Scalars
+that escape a finished trace and are mixed into a later one are undefined, as in HIPS autograd.
 
 Examples:
     >>> a, b = new_level(), new_level()
@@ -27,12 +27,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["new_level", "forward_tangents", "forward_trace"]
+from .grad_mode import mode
+
+__all__ = ["new_level", "tangent_table", "forward_trace"]
 
 _levels = itertools.count(1)
-
-# level -> {unique_id of a Scalar of that level: its tangent}, for every open forward-mode trace.
-forward_tangents: dict[int, dict[int, Any]] = {}
 
 
 def new_level() -> int:
@@ -40,12 +39,17 @@ def new_level() -> int:
     return next(_levels)
 
 
+def tangent_table(level: int) -> dict[int, Any] | None:
+    """The tangents of the forward-mode trace open at ``level`` in this thread, or ``None``."""
+    return mode.forward_tangents.get(level)
+
+
 @contextmanager
 def forward_trace(level: int) -> Iterator[dict[int, Any]]:
     """Open a forward-mode trace at ``level`` and yield its tangent table; close it on exit."""
     table: dict[int, Any] = {}
-    forward_tangents[level] = table
+    mode.forward_tangents[level] = table
     try:
         yield table
     finally:
-        del forward_tangents[level]
+        del mode.forward_tangents[level]

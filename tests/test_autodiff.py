@@ -25,6 +25,8 @@ from minitorch import (
     topological_sort,
 )
 
+pytestmark = pytest.mark.usefixtures("each_engine")  # every test here runs under both engines
+
 
 class Function1(ScalarFunction):
     """f(x, y) = x + y + 10."""

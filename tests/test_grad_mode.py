@@ -10,7 +10,9 @@ import pytest
 
 import minitorch
 from minitorch import Context, Scalar, ScalarFunction, enable_grad, is_grad_enabled, no_grad
-from minitorch.autodiff import grad_mode
+from minitorch.grad_mode import mode
+
+pytestmark = pytest.mark.usefixtures("each_engine")  # every test here runs under both engines
 
 
 class Spy(ScalarFunction):
@@ -162,10 +164,10 @@ def test_no_grad_decorator_restores_the_mode_on_exception() -> None:
 
 def test_leaving_every_block_restores_the_default_mode() -> None:
     with no_grad(), minitorch.detect_anomaly():
-        assert not grad_mode.enabled
-        assert grad_mode.anomaly is not None
-    assert grad_mode.enabled
-    assert grad_mode.anomaly is None
+        assert not mode.grad_enabled
+        assert mode.anomaly is not None
+    assert mode.grad_enabled
+    assert mode.anomaly is None
 
 
 def test_enable_grad_records_inside_no_grad() -> None:

@@ -20,6 +20,8 @@ from strategies import assert_close, small_floats, small_positive_floats, small_
 import minitorch
 from minitorch import MathTestVariable, Scalar, central_difference, derivative_check
 
+pytestmark = pytest.mark.usefixtures("each_engine")  # every test here runs under both engines
+
 # ## Operators, in three forms
 
 

@@ -43,11 +43,18 @@ __all__ = [
     "INSTRUCTOR_ONLY", "StudentCopy", "stub_message", "stub_lines", "stub_source", "write_student_copy",
 ]
 
-INSTRUCTOR_ONLY = ("tests/test_assign.py",)
-"""Files left out of the student's copy: the self-check of the skeleton needs the solution."""
+INSTRUCTOR_ONLY = ("tests/test_assign.py", "tests/test_fast_layer.py", "minitorch/fast/")
+"""Files left out of the student's copy (a name ending in ``/`` is a whole folder): the self-check of
+the skeleton needs the solution, and the speed layer ``minitorch/fast/`` holds a finished engine (the
+package works without it: ``import minitorch`` then uses the reference engine)."""
 
 LINE_LENGTH = 110
 """The project's line length (ruff's setting); a longer stub is wrapped over three lines."""
+
+
+def _instructor_only(name: str) -> bool:
+    """True for a file that :data:`INSTRUCTOR_ONLY` leaves out of the student's copy."""
+    return any(name == kept or (kept.endswith("/") and name.startswith(kept)) for kept in INSTRUCTOR_ONLY)
 
 
 def stub_message(block: TaskBlock) -> str:
@@ -172,7 +179,7 @@ def write_student_copy(
         FileExistsError: if ``out`` holds files that are not a previous student copy.
     """
     root, out = root.resolve(), out.resolve()
-    files = [name for name in project_files(root, exclude=[out]) if name not in INSTRUCTOR_ONLY]
+    files = [name for name in project_files(root, exclude=[out]) if not _instructor_only(name)]
     blocks = find_blocks(root, files)
     if tasks is not None:
         known = {block.task for block in blocks}

@@ -7,7 +7,7 @@
 - :func:`check_function` / :func:`check_function_at`: the contract of a ``ScalarFunction`` you wrote,
   at points drawn by hypothesis or at one point (``minitorch.testing.functions``, ``.contract``).
 - :func:`find_wrong_backward`: which function of a graph has a wrong ``backward``
-  (``minitorch.testing.diagnose``); :func:`minitorch.derivative_check` uses it in its errors.
+  (``minitorch.testing.diagnose``); ``minitorch.derivative_check`` uses it in its errors.
 - :class:`Expression`: random computation graphs as small programs (``minitorch.testing.graphs``).
 - ``minitorch.testing.strategies``: hypothesis strategies (floats, Scalars, expressions).
 

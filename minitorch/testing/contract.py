@@ -26,8 +26,8 @@ import warnings
 from typing import Any
 
 from ..autodiff import Context
-from ..function import ScalarFunction
 from ..functional import jvp
+from ..scalar_function import ScalarFunction
 from .diagnose import ATOL, EPSILON, RTOL, compare_backward, numeric_partials
 
 __all__ = ["check_function_at"]

@@ -10,7 +10,7 @@ difference of ``forward`` alone. This module checks that one function at a time:
   ``backward`` that forgets to multiply by ``d_output`` is caught) and returns the first
   :class:`WrongDerivative`;
 - :func:`find_wrong_backward` walks a finished graph, from the inputs towards the output, and
-  applies that check to every node at the values it saw. :func:`~minitorch.derivative_check` calls
+  applies that check to every node at the values it saw. :func:`derivative_check` calls
   it when a composite derivative is wrong, to name the function at fault.
 
 Examples:
@@ -35,19 +35,20 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..autodiff import Context, topological_sort
-from ..scalar import Scalar, _innermost
+from ..autodiff import Context, central_difference, topological_sort
+from ..checks import innermost, is_real
+from ..scalar import Scalar
 
 if TYPE_CHECKING:
-    from ..function import ScalarFunction
+    from ..scalar_function import ScalarFunction
 
 __all__ = [
     "WrongDerivative", "numeric_partials", "compare_backward", "find_wrong_backward",
-    "explain_wrong_derivative", "RTOL", "ATOL", "EPSILON", "D_OUTPUTS",
+    "explain_wrong_derivative", "derivative_check", "RTOL", "ATOL", "EPSILON", "D_OUTPUTS",
 ]
 
 RTOL = 1e-4
@@ -156,7 +157,7 @@ def compare_backward(
             expected = d_output * partial
             got = received[i] if i < len(received) else None
             if not _is_close(got, expected, rtol, atol):
-                value = float(got) if got is not None and _is_number(got) else math.nan
+                value = float(got) if got is not None and is_real(got) else math.nan
                 return WrongDerivative(fn.__name__, i, point, d_output, expected, value)
     return None
 
@@ -179,7 +180,7 @@ def find_wrong_backward(
             if history is None or history.last_fn is None or history.ctx is None:
                 continue  # a leaf
             fn, ctx = history.last_fn, history.ctx
-            point = tuple(_innermost(x) for x in history.inputs)
+            point = tuple(innermost(x) for x in history.inputs)
             arguments = [
                 i for i, x in enumerate(history.inputs) if isinstance(x, Scalar) and not x.is_constant()
             ]
@@ -195,7 +196,7 @@ def find_wrong_backward(
 
 
 def explain_wrong_derivative(output: Scalar) -> str:
-    """A sentence for :func:`~minitorch.derivative_check`'s error: which function is at fault."""
+    """A sentence for :func:`derivative_check`'s error: which function is at fault."""
     try:
         wrong = find_wrong_backward(output)
     except Exception as error:  # the diagnosis must never hide the error it explains
@@ -209,10 +210,41 @@ def explain_wrong_derivative(output: Scalar) -> str:
     )
 
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
 def _is_close(got: Any, expected: float, rtol: float, atol: float) -> bool:
-    return _is_number(got) and math.isclose(float(got), expected, rel_tol=rtol, abs_tol=atol)
+    return is_real(got) and math.isclose(float(got), expected, rel_tol=rtol, abs_tol=atol)
 
+
+
+def derivative_check(f: Callable[..., Scalar], *scalars: Scalar, tol: float = 1e-2) -> None:
+    """Check the derivatives of ``f`` at ``scalars`` by backpropagation against central differences.
+
+    Resets the ``derivative`` of each input, runs ``f(*scalars).backward()`` and compares each
+    input's derivative with :func:`~minitorch.autodiff.central_difference`. When one disagrees,
+    the error also names the function of the graph whose ``backward`` is at fault, if one is.
+
+    Args:
+        f: a function of Scalars returning a Scalar.
+        *scalars: the point (leaf Scalars).
+        tol: the relative and absolute tolerance.
+
+    Raises:
+        AssertionError: naming the argument, the point, the expected and the received derivative.
+
+    Examples:
+        >>> derivative_check(lambda x, y: x * y + x.exp(), Scalar(0.5), Scalar(2.0))
+    """
+    for x in scalars:
+        x.zero_grad()
+    out = f(*scalars)
+    out.backward()
+    point = [x.data for x in scalars]
+    for i, x in enumerate(scalars):
+        expected = innermost(central_difference(f, *scalars, arg=i))
+        received = x.derivative
+        got = 0.0 if received is None else innermost(received)  # None: no path reached x
+        if not math.isclose(got, expected, rel_tol=tol, abs_tol=tol):
+            raise AssertionError(
+                f"derivative_check: the derivative of {getattr(f, '__name__', 'f')} with respect to "
+                f"argument {i} at {point} was {received!r} by backpropagation but {expected!r} "
+                f"by central difference; {explain_wrong_derivative(out)}"
+            )

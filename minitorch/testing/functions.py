@@ -13,7 +13,7 @@ import inspect
 import numbers
 from typing import TYPE_CHECKING, Any
 
-from ..function import ScalarFunction
+from ..scalar_function import ScalarFunction
 from .contract import check_class, check_function_at
 from .diagnose import ATOL, EPSILON, RTOL
 

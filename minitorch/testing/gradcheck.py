@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import innermost
 from ..functional import jvp, vjp
 from ..pytree import flatten, tree_leaves, tree_map
-from ..scalar import Scalar, _innermost
+from ..scalar import Scalar
 
 __all__ = ["check_grads"]
 
@@ -97,7 +98,7 @@ def _check_at(
             def directional(*a: Any) -> Any:
                 return _dot(vjp(fun, *a)[1](unflatten_out(u)), v)
 
-        analytic = _innermost(directional(*args))
+        analytic = innermost(directional(*args))
         numeric = float(np.dot(u, numeric_vec))
         if not np.isclose(analytic, numeric, atol=atol, rtol=rtol):
             raise AssertionError(
@@ -114,8 +115,8 @@ def _plain(value: Any) -> Any:
 
     def to_float(leaf: Any, _: str) -> Any:
         if isinstance(leaf, np.ndarray) and leaf.dtype == object:
-            return np.array([_innermost(x) for x in leaf.ravel()]).reshape(leaf.shape)
-        return _innermost(leaf) if isinstance(leaf, Scalar) else leaf
+            return np.array([innermost(x) for x in leaf.ravel()]).reshape(leaf.shape)
+        return innermost(leaf) if isinstance(leaf, Scalar) else leaf
 
     return tree_map(to_float, value, "output")
 

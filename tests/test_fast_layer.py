@@ -1,8 +1,11 @@
-"""The loop specialised to Scalars gives what the generic loop gives, and hands back what it can't do.
+"""The speed layer's loop gives what the reference loop gives, and hands back what it can't do.
 
-``Scalar.backward`` and ``backpropagate`` run :mod:`minitorch.scalar_backprop` on graphs of plain
-Scalars. Each test here compares it with the generic loop of ``backpropagate`` (see
-``tests/engines.py``) or checks that a graph it must not handle still gets the generic loop's result.
+``PackedScalar.backward`` runs :mod:`minitorch.fast.backprop` on graphs made with the speed layer
+on. Each test here builds a graph with the layer on and backpropagates it under each engine (see
+``tests/engines.py``: with the layer off, the reference loop walks the packed graph through the
+``Variable`` protocol), or checks that a graph the fast loop must not handle still gets the
+reference loop's result. (The engine tests in ``test_engine.py``, ``test_autodiff.py`` and
+``test_scalar.py`` run whole, graph building included, under both engines.)
 """
 
 import math
@@ -10,7 +13,7 @@ import random
 from typing import Any
 
 import pytest
-from engines import engine
+from engines import ENGINES, engine
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,7 +30,7 @@ def _derivatives(leaves: list[Scalar]) -> list[Any]:
 def _both_loops(build: Any, n_leaves: int, values: list[float], d_output: float = 1.0) -> list[list[Any]]:
     """The leaves' derivatives after ``build(leaves).backward(d_output)`` under each loop."""
     results = []
-    for loop in ("scalar", "generic"):
+    for loop in ENGINES:
         leaves = [Scalar(v) for v in values[:n_leaves]]
         out = build(leaves)
         with engine(loop):
@@ -41,7 +44,7 @@ def _assert_same(fast: list[Any], generic: list[Any]) -> None:
     assert len(fast) == len(generic)
     for i, (a, b) in enumerate(zip(fast, generic, strict=True)):
         if a is None or b is None:
-            assert a is b, f"leaf {i}: {a!r} by the Scalar loop, {b!r} by the generic loop"
+            assert a is b, f"leaf {i}: {a!r} by the fast loop, {b!r} by the reference loop"
         else:
             assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12), f"leaf {i}: {a!r} != {b!r}"
 
@@ -184,7 +187,7 @@ def test_a_derivative_set_on_an_inner_node_is_left_alone() -> None:
     assert (x.derivative, middle.derivative) == (6.0, 100.0)
 
 
-@pytest.mark.parametrize("loop", ["scalar", "generic"])
+@pytest.mark.parametrize("loop", ENGINES)
 def test_a_hand_built_history_without_a_context_is_explained(loop: str) -> None:
     x = Scalar(1.0)
     made = Scalar(2.0, ScalarHistory(Double, None, [x]))
@@ -225,7 +228,7 @@ class TwoForOne(ScalarFunction):
         return d_output, d_output
 
 
-@pytest.mark.parametrize("loop", ["scalar", "generic"])
+@pytest.mark.parametrize("loop", ENGINES)
 def test_wrong_number_of_derivatives_names_the_function(loop: str) -> None:
     y = TwoForOne.apply(Scalar(1.0)) * 2.0
     expected = r"TwoForOne.backward returned 2 derivative\(s\) for 1 input"
