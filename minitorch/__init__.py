@@ -16,8 +16,11 @@ from .autodiff import (
 )
 from .datasets import Graph, datasets
 from .draw import draw
+from .fast_conv import Conv1dFun, Conv2dFun, conv1d, conv2d
 from .functional import grad, grad_named, hessian, jacobian, jvp, multigrad_dict, value_and_grad, vjp
+from .layers import Conv1d, Conv2d, Linear
 from .module import Module, Parameter
+from .nn import argmax, avgpool2d, dropout, logsoftmax, max, maxpool2d, softmax, tile
 from .numpy_ops import NumpyBackend, NumpyOps
 from .operators import prod
 from .optim import SGD, Adam, Optimizer
@@ -88,4 +91,7 @@ __all__ = [
     "to_index", "strides_from_shape", "shape_broadcast", "broadcast_index", "prod",
     "TensorOps", "TensorBackend", "SimpleOps", "SimpleBackend", "NumpyOps", "NumpyBackend",
     "grad_central_difference", "grad_check", "tensor_functions",
+    # Module 4: networks
+    "conv1d", "conv2d", "Conv1dFun", "Conv2dFun", "tile", "avgpool2d", "max", "argmax", "softmax",
+    "logsoftmax", "maxpool2d", "dropout", "Linear", "Conv1d", "Conv2d",
 ]

@@ -55,6 +55,10 @@ TASK_TITLES = {
     "2.2": "broadcasting: shape_broadcast and broadcast_index",
     "2.3": "tensor map, zip and reduce, and the forward of the tensor functions",
     "2.4": "the backward of the tensor functions",
+    "4.1": "1-D convolution",
+    "4.2": "2-D convolution",
+    "4.3": "pooling: tile and average pooling",
+    "4.4": "max, softmax, log-softmax, max pooling and dropout",
 }
 """What each course task asks for (the grader's, the student README's and the docs' one-line
 description)."""
