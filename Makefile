@@ -16,7 +16,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[test,dev,plot]"
+	$(BIN)/python -m pip install --quiet -e ".[test,dev,plot,fast]"
 	touch $(STAMP)
 
 $(DOCS_STAMP): $(BIN)/python pyproject.toml

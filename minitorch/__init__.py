@@ -1,4 +1,15 @@
-"""minitorch: automatic differentiation you can read, in the style of the minitorch course."""
+"""minitorch: automatic differentiation you can read, in the style of the minitorch course.
+
+The numba backends are optional extras and load on first use: ``minitorch.FastOps`` and
+``minitorch.FastBackend`` import :mod:`minitorch.fast_ops` (``pip install "minitorch[fast]"``);
+``minitorch.CudaOps``, ``minitorch.CudaBackend``, ``minitorch.sum_practice`` and
+``minitorch.mm_practice`` import :mod:`minitorch.cuda_ops` (``pip install "minitorch[cuda]"``). So
+``import minitorch`` neither needs numba nor pays for importing it; without numba those names raise
+an ImportError that names the extra.
+"""
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from . import operators, tensor_functions
 from .anomaly import AnomalyError, detect_anomaly
@@ -57,6 +68,29 @@ from .tensor_data import (
 from .tensor_functions import Function, History, grad_central_difference, grad_check
 from .tensor_ops import SimpleBackend, SimpleOps, TensorBackend, TensorOps
 from .testing import MathTest, MathTestVariable, check_grads
+
+if TYPE_CHECKING:
+    # For type checkers only: at run time __getattr__ below loads these on first use.
+    from .cuda_ops import CudaBackend, CudaOps, mm_practice, sum_practice  # noqa: F401
+    from .fast_ops import FastBackend, FastOps  # noqa: F401
+
+# The names of the optional numba backends and the module that defines each (see the docstring).
+_OPTIONAL_BACKENDS = {
+    "FastOps": "fast_ops",
+    "FastBackend": "fast_ops",
+    "CudaOps": "cuda_ops",
+    "CudaBackend": "cuda_ops",
+    "sum_practice": "cuda_ops",
+    "mm_practice": "cuda_ops",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load an optional backend on first use (PEP 562); other unknown names are AttributeErrors."""
+    module = _OPTIONAL_BACKENDS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'minitorch' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)
 
 __all__ = [
     # Module 0
