@@ -379,8 +379,9 @@ def _tensor_matrix_multiply(
     """Batched matmul kernel: block ``(x, y, z)`` computes output tile ``(x, y)`` of matrix ``z``.
 
     Blocks are square, ``t x t`` threads with ``t <= TILE``; ``t`` is the tile's side. The block
-    walks the shared dimension one tile at a time: its threads copy a ``t x t`` tile of ``a`` and one of ``b`` into shared memory (0 past the edges), synchronise, add the
-    tile's products to their own total, and synchronise again before the next tile. Each thread
+    walks the shared dimension one tile at a time: its threads copy a ``t x t`` tile of ``a`` and
+    one of ``b`` into shared memory (0 past the edges), synchronise, add the tile's products to
+    their own total, and synchronise again before the next tile. Each thread
     writes its output number once, at the end.
     """
     a_shared = cuda.shared.array((TILE, TILE), numba.float64)

@@ -194,7 +194,7 @@ def tensor_map(
                 out[index_to_position(out_index, out_strides)] = fn(value)
         # END TASK 3.1
 
-    return njit(parallel=True, cache=True)(_map)
+    return njit(parallel=True, cache=True)(_map)  # type: ignore[no-any-return]  # numba is untyped
 
 
 def tensor_zip(
@@ -251,7 +251,7 @@ def tensor_zip(
                 out[index_to_position(out_index, out_strides)] = fn(a, b)
         # END TASK 3.1
 
-    return njit(parallel=True, cache=True)(_zip)
+    return njit(parallel=True, cache=True)(_zip)  # type: ignore[no-any-return]  # numba is untyped
 
 
 def tensor_reduce(
@@ -294,7 +294,7 @@ def tensor_reduce(
             out[out_position] = acc
         # END TASK 3.1
 
-    return njit(parallel=True, cache=True)(_reduce)
+    return njit(parallel=True, cache=True)(_reduce)  # type: ignore[no-any-return]  # numba is untyped
 
 
 def _tensor_matrix_multiply(
