@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CudaOps", "CudaBackend", "sum_practice", "mm_practice", "tensor_map", "tensor_zip",
-    "tensor_reduce", "tensor_matrix_multiply", "THREADS_PER_BLOCK", "REDUCE_THREADS", "TILE",
+    "tensor_reduce", "tensor_matrix_multiply", "map_kernel", "zip_kernel", "reduce_kernel",
+    "THREADS_PER_BLOCK", "REDUCE_THREADS", "TILE",
 ]
 
 THREADS_PER_BLOCK = 32
@@ -86,7 +87,7 @@ class CudaOps(TensorOps):
     @staticmethod
     def map(fn: Callable[[float], float]) -> MapProto:
         """Return ``fn_map(a, out=None)``: one thread per output element."""
-        f = _compiled_map(fn)
+        f = map_kernel(fn)
 
         def ret(a: Tensor, out: Tensor | None = None) -> Tensor:
             if out is None:
@@ -104,7 +105,7 @@ class CudaOps(TensorOps):
     @staticmethod
     def zip(fn: Callable[[float, float], float]) -> Callable[[Tensor, Tensor], Tensor]:
         """Return ``fn_zip(a, b)``: one thread per element of the broadcast shape."""
-        f = _compiled_zip(fn)
+        f = zip_kernel(fn)
 
         def ret(a: Tensor, b: Tensor) -> Tensor:
             out = a.zeros(broadcast_shape_for(fn.__name__, a.shape, b.shape))
@@ -125,7 +126,7 @@ class CudaOps(TensorOps):
         ``start`` must be an identity of ``fn`` (0 for ``add``, 1 for ``mul``): each thread starts
         its partial result from it.
         """
-        f = _compiled_reduce(fn)
+        f = reduce_kernel(fn)
 
         def ret(a: Tensor, dim: int) -> Tensor:
             out_shape = list(a.shape)
@@ -425,17 +426,20 @@ tensor_matrix_multiply = cuda.jit()(_tensor_matrix_multiply)
 
 # One compiled kernel per float function, shared by every backend built from CudaOps.
 @cache
-def _compiled_map(fn: Callable[[float], float]) -> Any:
+def map_kernel(fn: Callable[[float], float]) -> Any:
+    """The compiled map kernel of ``fn`` (built on first use, then reused)."""
     return tensor_map(cuda.jit(device=True)(kernel_function(fn)))
 
 
 @cache
-def _compiled_zip(fn: Callable[[float, float], float]) -> Any:
+def zip_kernel(fn: Callable[[float, float], float]) -> Any:
+    """The compiled zip kernel of ``fn`` (built on first use, then reused)."""
     return tensor_zip(cuda.jit(device=True)(kernel_function(fn)))
 
 
 @cache
-def _compiled_reduce(fn: Callable[[float, float], float]) -> Any:
+def reduce_kernel(fn: Callable[[float, float], float]) -> Any:
+    """The compiled reduce kernel of ``fn`` (built on first use, then reused)."""
     return tensor_reduce(cuda.jit(device=True)(kernel_function(fn)))
 
 

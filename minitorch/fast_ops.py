@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FastOps", "FastBackend", "tensor_map", "tensor_zip", "tensor_reduce", "tensor_matrix_multiply",
-    "compile_scalar_function",
+    "map_kernel", "zip_kernel", "reduce_kernel", "compile_scalar_function",
 ]
 
 # Run the tests without compiling (plain Python, easier to debug):
@@ -94,7 +94,7 @@ class FastOps(TensorOps):
     @staticmethod
     def map(fn: Callable[[float], float]) -> MapProto:
         """Return ``fn_map(a, out=None)``: ``out[i] = fn(a[i])``, ``a`` broadcast to ``out``."""
-        f = _compiled_map(fn)
+        f = map_kernel(fn)
 
         def ret(a: Tensor, out: Tensor | None = None) -> Tensor:
             if out is None:
@@ -109,7 +109,7 @@ class FastOps(TensorOps):
     @staticmethod
     def zip(fn: Callable[[float, float], float]) -> Callable[[Tensor, Tensor], Tensor]:
         """Return ``fn_zip(a, b)``: ``out[i] = fn(a[i], b[i])`` over the broadcast shape."""
-        f = _compiled_zip(fn)
+        f = zip_kernel(fn)
 
         def ret(a: Tensor, b: Tensor) -> Tensor:
             out = a.zeros(broadcast_shape_for(fn.__name__, a.shape, b.shape))
@@ -123,7 +123,7 @@ class FastOps(TensorOps):
         fn: Callable[[float, float], float], start: float = 0.0
     ) -> Callable[[Tensor, int], Tensor]:
         """Return ``fn_reduce(a, dim)``: fold ``fn`` from ``start`` along ``dim`` (kept as size 1)."""
-        f = _compiled_reduce(fn)
+        f = reduce_kernel(fn)
 
         def ret(a: Tensor, dim: int) -> Tensor:
             out_shape = list(a.shape)
@@ -345,17 +345,20 @@ tensor_matrix_multiply = njit(parallel=True, cache=True)(_tensor_matrix_multiply
 
 # One compiled kernel per float function, shared by every backend built from FastOps.
 @cache
-def _compiled_map(fn: Callable[[float], float]) -> Any:
+def map_kernel(fn: Callable[[float], float]) -> Any:
+    """The compiled map kernel of ``fn`` (built on first use, then reused)."""
     return tensor_map(compile_scalar_function(fn))
 
 
 @cache
-def _compiled_zip(fn: Callable[[float, float], float]) -> Any:
+def zip_kernel(fn: Callable[[float, float], float]) -> Any:
+    """The compiled zip kernel of ``fn`` (built on first use, then reused)."""
     return tensor_zip(compile_scalar_function(fn))
 
 
 @cache
-def _compiled_reduce(fn: Callable[[float, float], float]) -> Any:
+def reduce_kernel(fn: Callable[[float, float], float]) -> Any:
+    """The compiled reduce kernel of ``fn`` (built on first use, then reused)."""
     return tensor_reduce(compile_scalar_function(fn))
 
 
