@@ -13,11 +13,6 @@ import textwrap
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-import minitorch
-
 from backend_checks import (
     check_gradients,
     check_map_into_broadcast_out,
@@ -26,6 +21,10 @@ from backend_checks import (
     check_reduces,
     check_zips,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import minitorch
 
 pytest.importorskip("numba", reason="FastOps needs the fast extra: pip install -e '.[fast]'")
 
