@@ -7,11 +7,13 @@ shortcuts matter for speed: when the output and the inputs have the same shape a
 kernels read position ``i`` directly, without computing an index; and a reduction walks its
 dimension with one stride, without index arrays.
 
-Compilation happens on a kernel's first call, and ``cache=True`` keeps the machine code on disk
-(numba's cache, next to this file in ``__pycache__``), so later processes load it instead of
-compiling again; ``docs/performance.md`` gives both times. numba is an optional extra: install
-it with ``pip install "minitorch[fast]"``. Without it, importing this module raises an
-ImportError that says so.
+Compilation happens on a kernel's first call, and numba's disk cache keeps the machine code (in
+``__pycache__`` next to this file), so later processes load it instead of compiling again;
+``docs/performance.md`` gives both times. The cache key includes the contents of every file the
+kernel compiles in (:mod:`minitorch.kernel_cache`), so editing ``tensor_data.py`` or
+``operators.py`` compiles the kernels again rather than loading stale ones. numba is an optional
+extra: install it with ``pip install "minitorch[fast]"``. Without it, importing this module raises
+an ImportError that says so.
 
 The float functions of :mod:`minitorch.operators` that warn when they leave their domain (``log``,
 ``exp``, ``inv`` and their derivatives) cannot warn inside compiled code; their kernels return the
@@ -44,6 +46,7 @@ except ModuleNotFoundError as missing:  # pragma: no cover - exercised in a venv
         'pip install "minitorch[fast]" (or pip install numba)'
     ) from missing
 
+from .kernel_cache import cached_njit
 from .kernel_helpers import kernel_function, matmul_batch_offsets
 from .tensor_data import MAX_DIMS, broadcast_index, index_to_position, to_index
 from .tensor_ops import MapProto, TensorBackend, TensorOps, broadcast_shape_for, matmul_shape
@@ -61,10 +64,10 @@ __all__ = [
 #   NUMBA_DISABLE_JIT=1 pytest tests/test_fast_ops.py -m task3_1
 # The index helpers of tensor_data.py, compiled and inlined into the kernels below. They must use
 # only what numba compiles (loops over range, integer arithmetic, NumPy arrays).
-to_index = njit(inline="always", cache=True)(to_index)
-matmul_batch_offsets = njit(inline="always", cache=True)(matmul_batch_offsets)
-index_to_position = njit(inline="always", cache=True)(index_to_position)
-broadcast_index = njit(inline="always", cache=True)(broadcast_index)
+to_index = njit(inline="always")(to_index)
+matmul_batch_offsets = njit(inline="always")(matmul_batch_offsets)
+index_to_position = njit(inline="always")(index_to_position)
+broadcast_index = njit(inline="always")(broadcast_index)
 
 
 @cache
@@ -194,7 +197,7 @@ def tensor_map(
                 out[index_to_position(out_index, out_strides)] = fn(value)
         # END TASK 3.1
 
-    return njit(parallel=True, cache=True)(_map)  # type: ignore[no-any-return]  # numba is untyped
+    return cached_njit(parallel=True)(_map)  # type: ignore[no-any-return]  # numba is untyped
 
 
 def tensor_zip(
@@ -251,7 +254,7 @@ def tensor_zip(
                 out[index_to_position(out_index, out_strides)] = fn(a, b)
         # END TASK 3.1
 
-    return njit(parallel=True, cache=True)(_zip)  # type: ignore[no-any-return]  # numba is untyped
+    return cached_njit(parallel=True)(_zip)  # type: ignore[no-any-return]  # numba is untyped
 
 
 def tensor_reduce(
@@ -294,7 +297,7 @@ def tensor_reduce(
             out[out_position] = acc
         # END TASK 3.1
 
-    return njit(parallel=True, cache=True)(_reduce)  # type: ignore[no-any-return]  # numba is untyped
+    return cached_njit(parallel=True)(_reduce)  # type: ignore[no-any-return]  # numba is untyped
 
 
 def _tensor_matrix_multiply(
@@ -340,7 +343,7 @@ def _tensor_matrix_multiply(
     # END TASK 3.2
 
 
-tensor_matrix_multiply = njit(parallel=True, cache=True)(_tensor_matrix_multiply)
+tensor_matrix_multiply = cached_njit(parallel=True)(_tensor_matrix_multiply)
 
 
 # One compiled kernel per float function, shared by every backend built from FastOps.

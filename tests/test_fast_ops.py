@@ -10,6 +10,9 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -27,6 +30,8 @@ from hypothesis import strategies as st
 import minitorch
 
 pytest.importorskip("numba", reason="FastOps needs the fast extra: pip install -e '.[fast]'")
+
+from minitorch.kernel_cache import SourceAwareCache
 
 FAST = minitorch.FastBackend
 
@@ -147,3 +152,43 @@ def test_without_numba_fast_ops_raises_an_import_error_naming_the_extra() -> Non
     )
     assert result.returncode == 0, result.stderr
     assert 'pip install "minitorch[fast]"' in result.stdout
+
+
+def _kernel_source(tmp_path: Path, body: str) -> Callable[..., Any]:
+    """A function defined in its own file under ``tmp_path`` (so numba can cache it)."""
+    path = tmp_path / "user_kernel.py"
+    path.write_text(f"def kernel(x):\n    return {body}\n")
+    namespace: dict[str, Any] = {}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    return namespace["kernel"]  # type: ignore[no-any-return]
+
+
+def test_fast_cache_key_changes_when_a_source_the_kernel_compiles_changes(tmp_path: Path) -> None:
+    helper = tmp_path / "helper.py"
+    helper.write_text("SCALE = 2.0\n")
+    kernel = _kernel_source(tmp_path, "x")
+    before = SourceAwareCache(kernel, [helper]).sources_digest
+    assert SourceAwareCache(kernel, [helper]).sources_digest == before
+    helper.write_text("SCALE = 3.0\n")
+    assert SourceAwareCache(kernel, [helper]).sources_digest != before
+
+
+def test_fast_kernel_recompiles_after_the_mapped_function_is_edited(tmp_path: Path) -> None:
+    # A user's function, imported from its module and mapped with FastOps: after an edit of that
+    # module, a new process must compile the kernel again, not load the old machine code (numba's
+    # own cache key names the function but does not look at its file).
+    source = tmp_path / "user_function.py"
+    results = []
+    for body in ("2.0 * x", "3.25 * x"):
+        source.write_text(f"def fn(x):\n    return {body}\n")
+        result = _run(
+            """
+            import minitorch, user_function
+            mapped = minitorch.FastOps.map(user_function.fn)
+            print(mapped(minitorch.tensor([1.0], backend=minitorch.FastBackend))[0])
+            """,
+            PYTHONPATH=str(tmp_path),
+        )
+        assert result.returncode == 0, result.stderr
+        results.append(float(result.stdout))
+    assert results == [2.0, 3.25]
