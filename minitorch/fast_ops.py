@@ -57,11 +57,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FastOps", "FastBackend", "tensor_map", "tensor_zip", "tensor_reduce", "tensor_matrix_multiply",
-    "map_kernel", "zip_kernel", "reduce_kernel", "compile_scalar_function",
+    "map_kernel", "zip_kernel", "reduce_kernel", "compile_scalar_function", "CHUNK",
 ]
 
 # Run the tests without compiling (plain Python, easier to debug):
 #   NUMBA_DISABLE_JIT=1 pytest tests/test_fast_ops.py -m task3_1
+CHUNK = 1024
+"""Elements per parallel task in the indexed loops (each task allocates its index buffers once)."""
+
 # The index helpers of tensor_data.py, compiled and inlined into the kernels below. They must use
 # only what numba compiles (loops over range, integer arithmetic, NumPy arrays).
 to_index = njit(inline="always")(to_index)
@@ -188,13 +191,15 @@ def tensor_map(
             for i in prange(size):
                 out[i] = fn(in_storage[i])
         else:
-            for i in prange(size):
+            # Each parallel task handles a chunk of CHUNK elements with its own index buffers.
+            for chunk in prange((size + CHUNK - 1) // CHUNK):
                 out_index = np.empty(MAX_DIMS, np.int32)
                 in_index = np.empty(MAX_DIMS, np.int32)
-                to_index(i, out_shape, out_index)
-                broadcast_index(out_index, out_shape, in_shape, in_index)
-                value = in_storage[index_to_position(in_index, in_strides)]
-                out[index_to_position(out_index, out_strides)] = fn(value)
+                for i in range(chunk * CHUNK, min(size, (chunk + 1) * CHUNK)):
+                    to_index(i, out_shape, out_index)
+                    broadcast_index(out_index, out_shape, in_shape, in_index)
+                    value = in_storage[index_to_position(in_index, in_strides)]
+                    out[index_to_position(out_index, out_strides)] = fn(value)
         # END TASK 3.1
 
     return cached_njit(parallel=True)(_map)  # type: ignore[no-any-return]  # numba is untyped
@@ -242,16 +247,17 @@ def tensor_zip(
             for i in prange(size):
                 out[i] = fn(a_storage[i], b_storage[i])
         else:
-            for i in prange(size):
+            for chunk in prange((size + CHUNK - 1) // CHUNK):
                 out_index = np.empty(MAX_DIMS, np.int32)
                 a_index = np.empty(MAX_DIMS, np.int32)
                 b_index = np.empty(MAX_DIMS, np.int32)
-                to_index(i, out_shape, out_index)
-                broadcast_index(out_index, out_shape, a_shape, a_index)
-                broadcast_index(out_index, out_shape, b_shape, b_index)
-                a = a_storage[index_to_position(a_index, a_strides)]
-                b = b_storage[index_to_position(b_index, b_strides)]
-                out[index_to_position(out_index, out_strides)] = fn(a, b)
+                for i in range(chunk * CHUNK, min(size, (chunk + 1) * CHUNK)):
+                    to_index(i, out_shape, out_index)
+                    broadcast_index(out_index, out_shape, a_shape, a_index)
+                    broadcast_index(out_index, out_shape, b_shape, b_index)
+                    a = a_storage[index_to_position(a_index, a_strides)]
+                    b = b_storage[index_to_position(b_index, b_strides)]
+                    out[index_to_position(out_index, out_strides)] = fn(a, b)
         # END TASK 3.1
 
     return cached_njit(parallel=True)(_zip)  # type: ignore[no-any-return]  # numba is untyped
@@ -285,16 +291,17 @@ def tensor_reduce(
             size *= s
         length = a_shape[reduce_dim]
         step = a_strides[reduce_dim]
-        for i in prange(size):
+        for chunk in prange((size + CHUNK - 1) // CHUNK):
             out_index = np.empty(MAX_DIMS, np.int32)
-            to_index(i, out_shape, out_index)
-            out_position = index_to_position(out_index, out_strides)
-            # out_index has 0 along reduce_dim, so it is also the index of the first element.
-            a_position = index_to_position(out_index, a_strides)
-            acc = out[out_position]
-            for j in range(length):
-                acc = fn(acc, a_storage[a_position + j * step])
-            out[out_position] = acc
+            for i in range(chunk * CHUNK, min(size, (chunk + 1) * CHUNK)):
+                to_index(i, out_shape, out_index)
+                out_position = index_to_position(out_index, out_strides)
+                # out_index has 0 along reduce_dim, so it is also the index of the first element.
+                a_position = index_to_position(out_index, a_strides)
+                acc = out[out_position]
+                for j in range(length):
+                    acc = fn(acc, a_storage[a_position + j * step])
+                out[out_position] = acc
         # END TASK 3.1
 
     return cached_njit(parallel=True)(_reduce)  # type: ignore[no-any-return]  # numba is untyped
@@ -314,8 +321,10 @@ def _tensor_matrix_multiply(
     """Batched matmul kernel: ``out[..., i, j] = sum_k a[..., i, k] * b[..., k, j]``.
 
     ``out`` has the broadcast batch dimensions of ``a`` and ``b``; an operand's batch dimension of
-    size 1 (or a missing one) is repeated. The parallel loop runs over (batch, row) pairs; the
-    inner loop over ``k`` only multiplies and adds, reading both operands through their strides.
+    size 1 (or a missing one) is repeated. The parallel loop runs over (batch, row) pairs. Each
+    builds its output row in a local buffer, adding ``a[i, k] * b[k, :]`` for every ``k``: the
+    innermost loop walks a row of ``b``, one multiply and one add per step, which is contiguous
+    in memory for a row-major ``b`` and so runs at vector speed. ``out`` is written once.
     """
     # BEGIN TASK 3.2
     dims, a_dims, b_dims = len(out_shape), len(a_shape), len(b_shape)
@@ -335,11 +344,14 @@ def _tensor_matrix_multiply(
         )
         a_start += i * a_row
         out_start += i * out_row
+        row = np.zeros(cols)
+        for k in range(inner):
+            a_ik = a_storage[a_start + k * a_k]
+            b_row = b_start + k * b_k
+            for j in range(cols):
+                row[j] += a_ik * b_storage[b_row + j * b_col]
         for j in range(cols):
-            total = 0.0
-            for k in range(inner):
-                total += a_storage[a_start + k * a_k] * b_storage[b_start + k * b_k + j * b_col]
-            out[out_start + j * out_col] = total
+            out[out_start + j * out_col] = row[j]
     # END TASK 3.2
 
 
