@@ -163,6 +163,10 @@ class CudaOps(TensorOps):
 def tensor_map(fn: Callable[[float], float]) -> Any:
     """Compile a CUDA map kernel for the device function ``fn``.
 
+    Thread number ``cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x`` computes that output
+    ordinal (if it is below ``out_size``), keeping its indices in per-thread buffers
+    ``cuda.local.array(MAX_DIMS, numba.int32)``.
+
     Returns:
         ``kernel[blocks, threads](out, out_shape, out_strides, out_size, in_storage, in_shape,
         in_strides)``.
@@ -177,10 +181,10 @@ def tensor_map(fn: Callable[[float], float]) -> Any:
         in_shape: Shape,
         in_strides: Strides,
     ) -> None:
+        # BEGIN TASK 3.3
         out_index = cuda.local.array(MAX_DIMS, numba.int32)
         in_index = cuda.local.array(MAX_DIMS, numba.int32)
         i = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
-        # BEGIN TASK 3.3
         if i < out_size:
             to_index(i, out_shape, out_index)
             broadcast_index(out_index, out_shape, in_shape, in_index)
@@ -192,7 +196,8 @@ def tensor_map(fn: Callable[[float], float]) -> Any:
 
 
 def tensor_zip(fn: Callable[[float, float], float]) -> Any:
-    """Compile a CUDA zip kernel for the device function ``fn``.
+    """Compile a CUDA zip kernel for the device function ``fn``: as :func:`tensor_map`, with two
+    inputs broadcast to the output.
 
     Returns:
         ``kernel[blocks, threads](out, out_shape, out_strides, out_size, a_storage, a_shape,
@@ -211,11 +216,11 @@ def tensor_zip(fn: Callable[[float, float], float]) -> Any:
         b_shape: Shape,
         b_strides: Strides,
     ) -> None:
+        # BEGIN TASK 3.3
         out_index = cuda.local.array(MAX_DIMS, numba.int32)
         a_index = cuda.local.array(MAX_DIMS, numba.int32)
         b_index = cuda.local.array(MAX_DIMS, numba.int32)
         i = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
-        # BEGIN TASK 3.3
         if i < out_size:
             to_index(i, out_shape, out_index)
             broadcast_index(out_index, out_shape, a_shape, a_index)
@@ -231,13 +236,14 @@ def tensor_zip(fn: Callable[[float, float], float]) -> Any:
 def _sum_practice(out: Storage, a: Storage, size: int) -> None:
     """Practice kernel: block ``k`` writes the sum of ``a[32k : 32k + 32]`` to ``out[k]``.
 
-    Each thread loads one number into shared memory (0 past the end of ``a``); the block then adds
+    Each thread loads one number into shared memory, ``cuda.shared.array(THREADS_PER_BLOCK,
+    numba.float64)`` (0 past the end of ``a``); the block then adds
     pairs at distance 16, 8, 4, 2, 1, synchronising between steps, and thread 0 writes the total.
     """
+    # BEGIN TASK 3.3
     cache = cuda.shared.array(THREADS_PER_BLOCK, numba.float64)
     i = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
     pos = cuda.threadIdx.x
-    # BEGIN TASK 3.3
     cache[pos] = a[i] if i < size else 0.0
     cuda.syncthreads()
     stride = THREADS_PER_BLOCK // 2
@@ -275,6 +281,12 @@ def sum_practice(a: Tensor) -> TensorData:
 def tensor_reduce(fn: Callable[[float, float], float]) -> Any:
     """Compile a CUDA reduce kernel for the device function ``fn``.
 
+    Block ``cuda.blockIdx.x`` computes output ordinal ``cuda.blockIdx.x``. Its threads fold
+    interleaved elements of the reduced dimension, starting from ``reduce_value`` (an identity of
+    ``fn``), store their partial results in ``cuda.shared.array(REDUCE_THREADS, numba.float64)``,
+    and combine them pairwise (distance ``blockDim / 2``, then half that, ...), calling
+    ``cuda.syncthreads()`` between steps; thread 0 writes the result.
+
     Returns:
         ``kernel[out_size, threads](out, out_shape, out_strides, out_size, a_storage, a_shape,
         a_strides, reduce_dim, reduce_value)``, ``threads`` a power of two up to
@@ -292,11 +304,11 @@ def tensor_reduce(fn: Callable[[float, float], float]) -> Any:
         reduce_dim: int,
         reduce_value: float,
     ) -> None:
+        # BEGIN TASK 3.3
         cache = cuda.shared.array(REDUCE_THREADS, numba.float64)
         out_index = cuda.local.array(MAX_DIMS, numba.int32)
         out_pos = cuda.blockIdx.x
         pos = cuda.threadIdx.x
-        # BEGIN TASK 3.3
         to_index(out_pos, out_shape, out_index)
         # out_index is 0 along reduce_dim: it is also the index of the first element to fold.
         start = index_to_position(out_index, a_strides)
@@ -322,15 +334,17 @@ def tensor_reduce(fn: Callable[[float, float], float]) -> Any:
 def _mm_practice(out: Storage, a: Storage, b: Storage, size: int) -> None:
     """Practice kernel: ``out = a @ b`` for square row-major matrices of side ``size <= 32``.
 
-    One block of ``32 x 32`` threads: thread ``(i, j)`` copies ``a[i, j]`` and ``b[i, j]`` into
-    shared memory, waits for the block, and computes ``out[i, j]`` from shared memory alone, so each
-    number of ``a`` and ``b`` is read from global memory once and ``out`` is written once.
+    One block of ``32 x 32`` threads: thread ``(i, j)`` (``cuda.threadIdx.x``, ``.y``) copies
+    ``a[i, j]`` and ``b[i, j]`` into shared memory (``cuda.shared.array((TILE, TILE),
+    numba.float64)``, one per operand), waits for the block, and computes ``out[i, j]`` from
+    shared memory alone, so each number of ``a`` and ``b`` is read from global memory once and
+    ``out`` is written once.
     """
+    # BEGIN TASK 3.4
     a_shared = cuda.shared.array((TILE, TILE), numba.float64)
     b_shared = cuda.shared.array((TILE, TILE), numba.float64)
     i = cuda.threadIdx.x
     j = cuda.threadIdx.y
-    # BEGIN TASK 3.4
     if i < size and j < size:
         a_shared[i, j] = a[i * size + j]
         b_shared[i, j] = b[i * size + j]
@@ -379,12 +393,14 @@ def _tensor_matrix_multiply(
 ) -> None:
     """Batched matmul kernel: block ``(x, y, z)`` computes output tile ``(x, y)`` of matrix ``z``.
 
-    Blocks are square, ``t x t`` threads with ``t <= TILE``; ``t`` is the tile's side. The block
+    Blocks are square, ``t x t`` threads with ``t <= TILE`` (``cuda.blockDim.x``); ``t`` is the
+    tile's side; shared tiles are ``cuda.shared.array((TILE, TILE), numba.float64)``. The block
     walks the shared dimension one tile at a time: its threads copy a ``t x t`` tile of ``a`` and
     one of ``b`` into shared memory (0 past the edges), synchronise, add the tile's products to
     their own total, and synchronise again before the next tile. Each thread
     writes its output number once, at the end.
     """
+    # BEGIN TASK 3.4
     a_shared = cuda.shared.array((TILE, TILE), numba.float64)
     b_shared = cuda.shared.array((TILE, TILE), numba.float64)
     batch = cuda.blockIdx.z
@@ -392,7 +408,6 @@ def _tensor_matrix_multiply(
     j = cuda.blockIdx.y * cuda.blockDim.y + cuda.threadIdx.y
     pi = cuda.threadIdx.x
     pj = cuda.threadIdx.y
-    # BEGIN TASK 3.4
     dims, a_dims, b_dims = len(out_shape), len(a_shape), len(b_shape)
     rows, cols, inner = out_shape[dims - 2], out_shape[dims - 1], a_shape[a_dims - 1]
     out_start, a_start, b_start = matmul_batch_offsets(
