@@ -40,10 +40,11 @@ import shutil
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 from .autodiff import no_grad, topological_sort
 from .scalar import Scalar, ScalarHistory, _innermost
+from .tensor import Tensor
 
 __all__ = ["draw", "FORMATS", "format_for_path", "check_image_support"]
 
@@ -62,11 +63,12 @@ _EXTENSIONS = {
 _LEAF_FILL, _FUNCTION_FILL, _CONSTANT_FILL = "#dbeafe", "#fef3c7", "#eeeeee"
 
 
-def draw(output: Scalar, format: str | None = None, path: str | Path | None = None) -> str:  # noqa: A002
+def draw(output: Scalar | Tensor, format: str | None = None, path: str | Path | None = None) -> str:  # noqa: A002
     """Draw the computation graph that produced ``output``; return it as DOT or Mermaid text.
 
     Args:
-        output: the Scalar whose graph to draw (usually a loss).
+        output: the Scalar or Tensor whose graph to draw (usually a loss). A tensor's box shows
+            its shape (and its value when it has one element); its edges carry no derivative.
         format: ``"dot"`` (Graphviz, the default) or ``"mermaid"``; with ``path``, also
             ``"svg"``, ``"png"`` or ``"pdf"``. ``None`` takes it from the extension of ``path``.
         path: when given, also write the picture there: ``.dot``/``.gv`` and ``.mmd``/``.mermaid``
@@ -78,7 +80,7 @@ def draw(output: Scalar, format: str | None = None, path: str | Path | None = No
         rendered from).
 
     Raises:
-        TypeError: if ``output`` is not a Scalar.
+        TypeError: if ``output`` is not a Scalar or a Tensor.
         ValueError: if the format is unknown, does not match the extension of ``path``, or is an
             image format without a ``path``.
         ModuleNotFoundError: for an image, if the ``graphviz`` Python package is not installed.
@@ -100,9 +102,9 @@ def draw(output: Scalar, format: str | None = None, path: str | Path | None = No
           classDef constant fill:#eeeeee,stroke:#999999,font-size:10px
           classDef output stroke-width:3px
     """
-    if not isinstance(output, Scalar):
+    if not isinstance(output, (Scalar, Tensor)):
         raise TypeError(
-            f"draw: output must be a Scalar (the value whose graph to draw), got "
+            f"draw: output must be a Scalar or a Tensor (the value whose graph to draw), got "
             f"{type(output).__name__} {output!r}"
         )
     kind = _choose_format(format, path)
@@ -203,26 +205,26 @@ class _Graph:
     edges: list[tuple[str, str, str | None]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, output: Scalar) -> _Graph:
+    def of(cls, output: Scalar | Tensor) -> _Graph:
         """Collect the graph below ``output``: one box per variable, one ellipse per function."""
         graph = cls()
         variables = topological_sort(output)
         if not variables:  # a constant: nothing was recorded, so draw the value alone
-            graph.nodes.append(_Node("c0", "constant", _scalar_fields(output)))
+            graph.nodes.append(_Node("c0", "constant", _fields(output)))
             return graph
         # Creation order (unique_id) numbers the nodes the same way on every run.
-        ordered = sorted(cast("list[Scalar]", variables), key=lambda v: v.unique_id)
+        ordered = sorted(cast("list[Scalar | Tensor]", variables), key=lambda v: v.unique_id)
         index = {v.unique_id: i for i, v in enumerate(ordered)}
         for i, v in enumerate(ordered):
             box, kind = f"s{i}", "output" if v is output else "value"
             history = v.history
             if history is None or history.last_fn is None:  # a leaf
-                graph.nodes.append(_Node(box, "output" if v is output else "leaf", _scalar_fields(v)))
+                graph.nodes.append(_Node(box, "output" if v is output else "leaf", _fields(v)))
                 continue
-            local = _local_derivatives(history)
+            local = _local_derivatives(history) if isinstance(history, ScalarHistory) else None
             ellipse = f"f{i}"
             for j, x in enumerate(history.inputs):
-                if type(x) is Scalar and x.level == v.level and x.unique_id in index:
+                if _same_graph(x, v) and x.unique_id in index:
                     label = None if local is None else f"∂ {_number(local[j])}"
                     graph.edges.append((f"s{index[x.unique_id]}", ellipse, label))
                 else:  # a plain number, a constant Scalar, or a Scalar of an enclosing trace
@@ -230,7 +232,7 @@ class _Graph:
                     graph.nodes.append(_Node(constant, "constant", _constant_fields(x)))
                     graph.edges.append((constant, ellipse, None))
             graph.nodes.append(_Node(ellipse, "function", [history.last_fn.__name__]))
-            graph.nodes.append(_Node(box, kind, _scalar_fields(v)))
+            graph.nodes.append(_Node(box, kind, _fields(v)))
             graph.edges.append((ellipse, box, None))
         return graph
 
@@ -290,6 +292,28 @@ class _Graph:
         return "\n".join(lines)
 
 
+def _same_graph(x: Any, v: Scalar | Tensor) -> TypeGuard[Scalar | Tensor]:
+    """True if input ``x`` of ``v`` is a variable of the graph being drawn: a Tensor, or a Scalar of
+    ``v``'s trace level (not a plain number nor a Scalar of an enclosing trace)."""
+    if isinstance(v, Tensor):
+        return isinstance(x, Tensor)
+    return type(x) is Scalar and x.level == v.level
+
+
+def _fields(v: Scalar | Tensor) -> list[str]:
+    """The lines of a variable's box."""
+    return _tensor_fields(v) if isinstance(v, Tensor) else _scalar_fields(v)
+
+
+def _tensor_fields(t: Tensor) -> list[str]:
+    """``[name,] shape ...[, value ...]``: a tensor's box (its name only when one was given)."""
+    fields = [] if t.name == str(t.unique_id) else [t.name]
+    fields.append(f"shape {t.shape}")
+    if t.size == 1:
+        fields.append(f"value {_number(t.item())}")
+    return fields
+
+
 def _scalar_fields(v: Scalar) -> list[str]:
     """``[name,] value ..., [grad ...]``: the lines of a Scalar's box (unnamed ones show no name)."""
     fields = [] if v._name is None else [v._name]
@@ -303,6 +327,8 @@ def _constant_fields(x: Any) -> list[str]:
     """The label of a constant input: its value, after its name when it is a named Scalar."""
     if isinstance(x, Scalar):
         return ([] if x._name is None else [x._name]) + [_number(x.data)]
+    if isinstance(x, Tensor):
+        return _tensor_fields(x)
     return [_number(x)]
 
 

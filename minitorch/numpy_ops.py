@@ -17,16 +17,21 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from . import operators
-from .tensor_ops import MapProto, SimpleOps, TensorBackend, TensorOps, broadcast_shape_for, matmul_shape
-
-if TYPE_CHECKING:
-    from .tensor import Tensor
+from .tensor_data import TensorData
+from .tensor_ops import (
+    MapProto,
+    SimpleOps,
+    Tensor,
+    TensorBackend,
+    TensorOps,
+    broadcast_shape_for,
+    matmul_shape,
+)
 
 __all__ = ["NumpyOps", "NumpyBackend", "stable_sigmoid"]
 
@@ -44,7 +49,8 @@ def stable_sigmoid(x: Array) -> Array:
 
 
 def _relu(x: Array) -> Array:
-    return np.where(x > 0.0, x, 0.0)
+    # fmax ignores a NaN operand, so relu(nan) is 0.0 as in operators.relu.
+    return np.fmax(x, 0.0)
 
 
 def _copy(x: Array) -> Array:
@@ -108,7 +114,7 @@ _REDUCES: dict[Callable[[float, float], float], Callable[..., Array]] = {
 def _wrap(result: Array, like: Tensor) -> Tensor:
     """A new tensor (``like``'s class and backend) owning ``result``'s numbers, row-major."""
     flat = np.ascontiguousarray(result, dtype=np.float64).reshape(-1)
-    return type(like).make(flat, tuple(int(s) for s in np.shape(result)), backend=like.backend)
+    return like._new(TensorData(flat, tuple(int(s) for s in np.shape(result))))
 
 
 class NumpyOps(TensorOps):

@@ -1,4 +1,4 @@
-"""Optimizers: ``SGD`` (the course's) and ``Adam``, for parameters whose values are Scalars.
+"""Optimizers: ``SGD`` (the course's) and ``Adam``, for parameters whose values are Scalars or Tensors.
 
 Examples:
     >>> from minitorch import Parameter, Scalar
@@ -17,8 +17,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 from .module import Parameter
 from .scalar import Scalar, _innermost
+from .tensor import Tensor, tensor_from_numpy
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
@@ -40,6 +43,16 @@ class Optimizer:
         for p in self.parameters:
             if hasattr(p.value, "derivative"):
                 p.value.derivative = None
+            elif isinstance(p.value, Tensor):
+                p.value.zero_grad_()
+
+    def _tensor_gradients(self) -> list[tuple[Parameter, np.ndarray]]:
+        """The parameters whose value is a Tensor with a gradient, with the gradient as an array."""
+        return [
+            (p, p.value.grad.to_numpy())
+            for p in self.parameters
+            if isinstance(p.value, Tensor) and p.value.grad is not None
+        ]
 
     def _gradients(self) -> list[tuple[Parameter, float]]:
         """The parameters whose value has a derivative, with that derivative as a float."""
@@ -52,6 +65,12 @@ class Optimizer:
     def step(self) -> None:
         """Update every parameter once."""
         raise NotImplementedError
+
+
+def _replace_tensor(p: Parameter, new_value: np.ndarray) -> None:
+    """Give ``p`` a fresh leaf Tensor holding ``new_value`` on the same backend, keeping its name."""
+    old = p.value
+    p.update(tensor_from_numpy(new_value, backend=old.backend))
 
 
 def _replace(p: Parameter, new_value: float) -> None:
@@ -76,6 +95,8 @@ class SGD(Optimizer):
         """Take one descent step on every parameter that has a derivative."""
         for p, g in self._gradients():
             _replace(p, _innermost(p.value.data) - self.lr * g)
+        for p, grad in self._tensor_gradients():
+            _replace_tensor(p, p.value.to_numpy() - self.lr * grad)
 
 
 class Adam(Optimizer):
@@ -106,6 +127,7 @@ class Adam(Optimizer):
         self.eps = eps
         self.steps = 0
         self._moments: dict[int, tuple[float, float]] = {}
+        self._tensor_moments: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def step(self) -> None:
         """Take one Adam step on every parameter that has a derivative."""
@@ -120,5 +142,12 @@ class Adam(Optimizer):
             self._moments[id(p)] = (m, v)
             update = self.lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
             _replace(p, _innermost(p.value.data) - update)
+        for p, grad in self._tensor_gradients():
+            tm, tv = self._tensor_moments.get(id(p), (np.zeros_like(grad), np.zeros_like(grad)))
+            tm = b1 * tm + (1.0 - b1) * grad
+            tv = b2 * tv + (1.0 - b2) * grad * grad
+            self._tensor_moments[id(p)] = (tm, tv)
+            step = self.lr * (tm / correction1) / (np.sqrt(tv / correction2) + self.eps)
+            _replace_tensor(p, p.value.to_numpy() - step)
 
 

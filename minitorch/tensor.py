@@ -24,7 +24,7 @@ import itertools
 import numbers
 import random
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -52,7 +52,7 @@ from .tensor_functions import (
     Sum,
     View,
 )
-from .tensor_ops import TensorBackend, broadcast_shape_for
+from .tensor_ops import TensorBackend, TensorProtocol, broadcast_shape_for
 
 __all__ = ["Tensor", "TensorLike", "History", "tensor", "zeros", "rand", "tensor_from_numpy"]
 
@@ -354,18 +354,18 @@ class Tensor:
         if other.shape == self.shape:
             return other
         true_shape = broadcast_shape_for("expand", self.shape, other.shape)
-        out = other
+        out: TensorProtocol = other
         if other.shape != true_shape:
             out = self.backend.id_map(other, zeros(true_shape, backend=self.backend))
         extra = len(true_shape) - self.dims
         for d, size in enumerate(true_shape):
             if size != 1 and (d < extra or self.shape[d - extra] == 1):
                 out = self.backend.add_reduce(out, d)
-        if out.shape == self.shape:
-            return out
-        if not out._tensor.is_contiguous() or len(out._tensor._storage) != out.size:
-            out = self.backend.id_map(out)
-        return Tensor.make(out._tensor._storage, self.shape, backend=self.backend)
+        if out.shape != self.shape:
+            if not out._tensor.is_contiguous() or len(out._tensor._storage) != out.size:
+                out = self.backend.id_map(out)
+            out = out._new(TensorData(out._tensor._storage, self.shape))
+        return cast(Tensor, out)
 
     def accumulate_derivative(self, x: Tensor) -> None:
         """Add ``x`` to this leaf's gradient.
@@ -377,7 +377,7 @@ class Tensor:
             raise ValueError(
                 "accumulate_derivative: only leaves (tensors made by the user) keep a gradient"
             )
-        self.grad = x.detach() if self.grad is None else self.backend.add_zip(self.grad, x)
+        self.grad = x.detach() if self.grad is None else cast(Tensor, self.backend.add_zip(self.grad, x))
 
     def is_leaf(self) -> bool:
         """True for a tensor made by the user that requires grad (no function made it)."""
@@ -392,7 +392,8 @@ class Tensor:
         """The non-constant inputs of the function that made this tensor."""
         if self.history is None:
             return []
-        return [t for t in self.history.inputs if not t.is_constant()]
+        inputs = cast("Sequence[Tensor]", self.history.inputs)
+        return [t for t in inputs if not t.is_constant()]
 
     def chain_rule(self, d_output: Tensor) -> Iterable[tuple[Variable, Any]]:
         """One ``(input, gradient)`` pair per input, each gradient summed to that input's shape."""
@@ -409,7 +410,7 @@ class Tensor:
                 f"{len(h.inputs)} input(s); return one value per forward argument"
             )
         pairs: list[tuple[Variable, Any]] = []
-        for inp, grad in zip(h.inputs, grads, strict=True):
+        for inp, grad in zip(cast("Sequence[Tensor]", h.inputs), grads, strict=True):
             if inp.is_constant():
                 pairs.append((inp, grad))
             else:

@@ -328,12 +328,12 @@ class TensorData:
             >>> TensorData([0.0] * 6, (2, 3)).permute(1, 0).strides
             (1, 3)
         """
+        # BEGIN TASK 2.1
         if sorted(order) != list(range(self.dims)):
             raise IndexingError(
                 f"permute: order {order} must name each dimension of shape {self.shape} once "
                 f"(a permutation of 0..{self.dims - 1})"
             )
-        # BEGIN TASK 2.1
         return TensorData(
             self._storage,
             tuple(self.shape[k] for k in order),

@@ -20,14 +20,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .autodiff import Context, is_grad_enabled, no_grad
-from .tensor_data import IndexingError
-
-if TYPE_CHECKING:
-    from .tensor import Tensor
-    from .tensor_data import UserIndex
+from .tensor_data import IndexingError, TensorData, UserIndex
+from .tensor_ops import Tensor, TensorT
 
 __all__ = [
     "History", "Function", "Neg", "Inv", "Add", "Mul", "Sigmoid", "ReLU", "Log", "Exp", "Sum",
@@ -74,16 +71,24 @@ class Function:
         return wrap_tuple(cls.backward(ctx, grad_out))
 
     @classmethod
-    def apply(cls, *vals: Tensor) -> Tensor:
+    def apply(cls, *vals: TensorT) -> TensorT:
         """Call ``forward`` on the values and record the call when some input requires grad.
 
         Inside :class:`~minitorch.no_grad` nothing is recorded and nothing is saved.
         """
-        need_grad = is_grad_enabled() and any(v.requires_grad() for v in vals)
-        ctx = Context(not need_grad)
-        c: Tensor = cls.forward(ctx, *(v.detach() for v in vals))
-        back = History(cls, ctx, vals) if need_grad else None
-        return type(c)(c._tensor, back, backend=c.backend)
+        # Bit i of the mask is set when input i requires grad (``ctx.needs_grad(i)`` reads it).
+        mask = 0
+        if is_grad_enabled():
+            for i, v in enumerate(vals):
+                if v.requires_grad():
+                    mask |= 1 << i
+        need_grad = mask != 0
+        ctx = Context(not need_grad, variable_inputs=mask)
+        c: TensorT = cls.forward(ctx, *(v.detach() for v in vals))
+        out = c._new(c._tensor)
+        if need_grad:
+            out.history = History(cls, ctx, vals)
+        return out
 
 
 class Neg(Function):
@@ -344,7 +349,7 @@ class View(Function):
                 f"{new_shape} ({size} elements)"
             )
         ctx.save_for_backward(a.shape)
-        return type(a).make(a._tensor._storage, new_shape, backend=a.backend)
+        return a._new(TensorData(a._tensor._storage, new_shape))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, float]:
@@ -352,7 +357,7 @@ class View(Function):
         grad = grad_output
         if not grad._tensor.is_contiguous() or len(grad._tensor._storage) != grad.size:
             grad = grad.f.id_map(grad)
-        return type(grad).make(grad._tensor._storage, original, backend=grad.backend), 0.0
+        return grad._new(TensorData(grad._tensor._storage, original)), 0.0
 
 
 class Copy(Function):
@@ -384,12 +389,13 @@ class MatMul(Function):
         return t1.f.matrix_multiply(t1, t2)
 
     @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, Tensor]:
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | float, Tensor | float]:
         t1, t2 = ctx.saved_values
         f = grad_output.f
+        # A constant operand (often the data) needs no gradient: skip its product, a full matmul.
         return (
-            f.matrix_multiply(grad_output, _transpose(t2)),
-            f.matrix_multiply(_transpose(t1), grad_output),
+            f.matrix_multiply(grad_output, _transpose(t2)) if ctx.needs_grad(0) else 0.0,
+            f.matrix_multiply(_transpose(t1), grad_output) if ctx.needs_grad(1) else 0.0,
         )
 
 

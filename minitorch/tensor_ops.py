@@ -16,28 +16,93 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from . import operators
 from .tensor_data import (
     IndexingError,
+    Shape,
+    Storage,
+    Strides,
+    TensorData,
+    UserIndex,
+    UserShape,
     broadcast_index,
     index_to_position,
     shape_broadcast,
     to_index,
 )
 
-if TYPE_CHECKING:
-    from .tensor import Tensor
-    from .tensor_data import Shape, Storage, Strides, UserShape
-
 __all__ = [
-    "MapProto", "TensorOps", "TensorBackend", "SimpleOps", "SimpleBackend", "tensor_map",
-    "tensor_zip", "tensor_reduce", "tensor_matrix_multiply", "broadcast_shape_for",
-    "matmul_shape",
+    "TensorProtocol", "Tensor", "TensorT", "MapProto", "TensorOps", "TensorBackend", "SimpleOps",
+    "SimpleBackend", "tensor_map", "tensor_zip", "tensor_reduce", "tensor_matrix_multiply",
+    "broadcast_shape_for", "matmul_shape",
 ]
+
+
+TensorT = TypeVar("TensorT", bound="TensorProtocol")
+"""A tensor type that a method returns unchanged (``zeros`` of a Tensor is a Tensor)."""
+
+
+class TensorProtocol(Protocol):
+    """What the backends and the tensor functions use of a tensor (:class:`minitorch.Tensor` has it).
+
+    The backends and functions sit below ``minitorch.tensor`` in the import order, so they name the
+    tensor through this protocol (as ``Tensor``) instead of importing the class.
+    """
+
+    _tensor: TensorData
+    backend: TensorBackend
+    f: TensorBackend
+    history: Any
+    grad: Any
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def dims(self) -> int: ...
+
+    def _new(self: TensorT, tensor_data: TensorData) -> TensorT: ...
+
+    def zeros(self: TensorT, shape: UserShape | None = None) -> TensorT: ...
+
+    def tuple(self) -> tuple[Storage, Shape, Strides]: ...
+
+    def detach(self: TensorT) -> TensorT: ...
+
+    def requires_grad(self) -> bool: ...
+
+    def requires_grad_(self: TensorT, x: bool = True) -> TensorT: ...
+
+    def zero_grad_(self) -> None: ...
+
+    def item(self) -> float: ...
+
+    def is_constant(self) -> bool: ...
+
+    def expand(self: TensorT, other: TensorT) -> TensorT: ...
+
+    def sum(self: TensorT, dim: int | None = None) -> TensorT: ...
+
+    def backward(self, grad_output: Any = None) -> None: ...
+
+    def __getitem__(self, key: int | UserIndex) -> float: ...
+
+    def __setitem__(self, key: int | UserIndex, val: float) -> None: ...
+
+    def __add__(self: TensorT, b: Any) -> TensorT: ...
+
+    def __sub__(self: TensorT, b: Any) -> TensorT: ...
+
+
+Tensor = TensorProtocol
+"""The course's name for a tensor in the signatures of this layer (see :class:`TensorProtocol`)."""
 
 
 class MapProto(Protocol):

@@ -40,6 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILTINS = ["Add", "Mul", "Inv", "Neg", "Log", "Exp", "Sigmoid", "ReLU", "LT", "EQ"]
 
 # What a student writes, task by task (the course's tasks 0.1 to 1.4).
+# The tensor functions whose forward (task 2.3) and backward (task 2.4) the students write.
+TENSOR_FUNCTIONS = ("Mul", "Sigmoid", "ReLU", "Log", "Exp", "LT", "EQ")
+
 EXPECTED_BLOCKS = {
     "0.1": {
         "mul", "id", "add", "neg", "lt", "eq", "max", "is_close", "sigmoid", "relu", "log", "exp",
@@ -62,6 +65,12 @@ EXPECTED_BLOCKS = {
     "1.3": {"Scalar.chain_rule"},
     "1.4": {"topological_sort", "backpropagate", "backpropagate_scalars", "_inner_nodes"}
     | {f"{name}.backward" for name in BUILTINS},
+    "2.1": {"index_to_position", "to_index", "TensorData.permute"},
+    "2.2": {"broadcast_index", "shape_broadcast"},
+    "2.3": {"tensor_map._map", "tensor_zip._zip", "tensor_reduce._reduce"}
+    | {f"{name}.forward" for name in TENSOR_FUNCTIONS}
+    | {"IsClose.forward", "Permute.forward"},
+    "2.4": {f"{name}.backward" for name in TENSOR_FUNCTIONS} | {"Permute.backward"},
 }
 
 MUL = '''\

@@ -51,6 +51,10 @@ TASK_TITLES = {
     "1.2": "the forward formulas of the Scalar functions",
     "1.3": "the chain rule",
     "1.4": "backpropagation and the backward formulas",
+    "2.1": "tensor data: strides, indexing and permute",
+    "2.2": "broadcasting: shape_broadcast and broadcast_index",
+    "2.3": "tensor map, zip and reduce, and the forward of the tensor functions",
+    "2.4": "the backward of the tensor functions",
 }
 """What each course task asks for (the grader's and the docs' one-line description)."""
 
@@ -63,6 +67,10 @@ TASK_DOCS = {
     "1.2": "docs/tutorials/scalar-function.md",
     "1.3": "docs/tutorials/chain-rule.md",
     "1.4": "docs/tutorials/backprop.md",
+    "2.1": "docs/reference.md",
+    "2.2": "docs/reference.md",
+    "2.3": "docs/reference.md",
+    "2.4": "docs/reference.md",
 }
 """The docs page a stub of each task points to (no tutorial covers the operators: Module 0 points to
 the getting-started page, whose last section introduces them)."""
@@ -145,7 +153,7 @@ def task_sort_key(task: str) -> tuple[int, ...]:
 def docs_page(block: TaskBlock) -> str:
     """The docs page a block's stub points to: the task's page, except that a ScalarFunction's
     ``backward`` points to the tutorial on writing one."""
-    if block.function.endswith(".backward"):
+    if block.function.endswith(".backward") and block.task.startswith("1."):
         return "docs/tutorials/scalar-function.md"
     return TASK_DOCS.get(block.task, "docs/index.md")
 
