@@ -134,7 +134,7 @@ def probe_speed(quick: bool) -> dict[str, dict[str, float]]:
 # ## The driver
 
 
-def _run_probe(args: list[str], env: dict[str, str]) -> Any:
+def run_probe(args: list[str], env: dict[str, str]) -> Any:
     result = subprocess.run(
         [sys.executable, "-m", "bench.fast_backend", *args],
         capture_output=True,
@@ -148,7 +148,7 @@ def _run_probe(args: list[str], env: dict[str, str]) -> Any:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _environment(threads: int | None, **extra: str) -> dict[str, str]:
+def probe_environment(threads: int | None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}
     if threads is not None:
         env.update({name: str(threads) for name in THREAD_VARIABLES})
@@ -179,12 +179,12 @@ def main(argv: list[str] | None = None) -> int:
 
     figures: dict[str, Any] = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="minitorch-numba-cache-") as cache:
-        env = _environment(None, NUMBA_CACHE_DIR=cache)
-        figures["cold"] = _run_probe(["--probe", "compile"], env)
-        figures["warm"] = _run_probe(["--probe", "compile"], env)
+        env = probe_environment(None, NUMBA_CACHE_DIR=cache)
+        figures["cold"] = run_probe(["--probe", "compile"], env)
+        figures["warm"] = run_probe(["--probe", "compile"], env)
     quick = ["--quick"] if args.quick else []
-    figures["one thread"] = _run_probe(["--probe", "speed", *quick], _environment(1))
-    figures["default threads"] = _run_probe(["--probe", "speed", *quick], _environment(None))
+    figures["one thread"] = run_probe(["--probe", "speed", *quick], probe_environment(1))
+    figures["default threads"] = run_probe(["--probe", "speed", *quick], probe_environment(None))
 
     print(f"## FastOps compile times (a fresh process each, {figures['cold']['kernels']:.0f} kernels)\n")
     print("| step | cold cache | warm cache |\n| --- | ---: | ---: |")

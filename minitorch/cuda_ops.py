@@ -24,7 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
 
 try:
     import numba
@@ -36,12 +38,17 @@ except ModuleNotFoundError as missing:  # pragma: no cover - exercised in a venv
     ) from missing
 
 from .kernel_helpers import kernel_function, matmul_batch_offsets
-from .tensor_data import MAX_DIMS, TensorData, broadcast_index, index_to_position, to_index
-from .tensor_ops import MapProto, TensorBackend, TensorOps, broadcast_shape_for, matmul_shape
-
-if TYPE_CHECKING:
-    from .tensor import Tensor
-    from .tensor_data import Shape, Storage, Strides
+from .tensor_data import (
+    MAX_DIMS,
+    Shape,
+    Storage,
+    Strides,
+    TensorData,
+    broadcast_index,
+    index_to_position,
+    to_index,
+)
+from .tensor_ops import MapProto, Tensor, TensorBackend, TensorOps, broadcast_shape_for, matmul_shape
 
 __all__ = [
     "CudaOps", "CudaBackend", "sum_practice", "mm_practice", "tensor_map", "tensor_zip",
@@ -64,6 +71,11 @@ to_index = cuda.jit(device=True)(to_index)
 index_to_position = cuda.jit(device=True)(index_to_position)
 broadcast_index = cuda.jit(device=True)(broadcast_index)
 matmul_batch_offsets = cuda.jit(device=True)(matmul_batch_offsets)
+
+
+def _row_major_storage(a: Tensor) -> Storage:
+    """``a``'s numbers in row-major order (its own storage when it already is)."""
+    return np.ascontiguousarray(a._tensor.numpy_view()).reshape(-1)
 
 
 def _blocks(size: int, threads: int) -> int:
@@ -274,7 +286,7 @@ def sum_practice(a: Tensor) -> TensorData:
     (size,) = a.shape
     blocks = max(_blocks(size, THREADS_PER_BLOCK), 1)
     out = TensorData([0.0] * blocks, (blocks,))
-    jit_sum_practice[blocks, THREADS_PER_BLOCK](out._storage, a.contiguous()._tensor._storage, size)
+    jit_sum_practice[blocks, THREADS_PER_BLOCK](out._storage, _row_major_storage(a), size)
     return out
 
 
@@ -374,7 +386,7 @@ def mm_practice(a: Tensor, b: Tensor) -> TensorData:
     size = a.shape[0]
     out = TensorData([0.0] * (size * size), (size, size))
     jit_mm_practice[1, (TILE, TILE)](
-        out._storage, a.contiguous()._tensor._storage, b.contiguous()._tensor._storage, size
+        out._storage, _row_major_storage(a), _row_major_storage(b), size
     )
     return out
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -48,12 +48,8 @@ except ModuleNotFoundError as missing:  # pragma: no cover - exercised in a venv
 
 from .kernel_cache import cached_njit
 from .kernel_helpers import kernel_function, matmul_batch_offsets
-from .tensor_data import MAX_DIMS, broadcast_index, index_to_position, to_index
-from .tensor_ops import MapProto, TensorBackend, TensorOps, broadcast_shape_for, matmul_shape
-
-if TYPE_CHECKING:
-    from .tensor import Tensor
-    from .tensor_data import Shape, Storage, Strides
+from .tensor_data import MAX_DIMS, Shape, Storage, Strides, broadcast_index, index_to_position, to_index
+from .tensor_ops import MapProto, Tensor, TensorBackend, TensorOps, broadcast_shape_for, matmul_shape
 
 __all__ = [
     "FastOps", "FastBackend", "tensor_map", "tensor_zip", "tensor_reduce", "tensor_matrix_multiply",
