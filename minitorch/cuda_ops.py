@@ -37,17 +37,9 @@ except ModuleNotFoundError as missing:  # pragma: no cover - exercised in a venv
         'pip install "minitorch[cuda]" (or pip install numba)'
     ) from missing
 
-from .kernel_helpers import kernel_function, matmul_batch_offsets
-from .tensor_data import (
-    MAX_DIMS,
-    Shape,
-    Storage,
-    Strides,
-    TensorData,
-    broadcast_index,
-    index_to_position,
-    to_index,
-)
+from . import kernel_helpers, tensor_data
+from .kernel_helpers import kernel_function
+from .tensor_data import MAX_DIMS, Shape, Storage, Strides, TensorData
 from .tensor_ops import MapProto, Tensor, TensorBackend, TensorOps, broadcast_shape_for, matmul_shape
 
 __all__ = [
@@ -67,10 +59,10 @@ TILE = 32
 and the side of ``mm_practice``'s one block."""
 
 # The index helpers of tensor_data.py and kernel_helpers.py, compiled as device functions.
-to_index = cuda.jit(device=True)(to_index)
-index_to_position = cuda.jit(device=True)(index_to_position)
-broadcast_index = cuda.jit(device=True)(broadcast_index)
-matmul_batch_offsets = cuda.jit(device=True)(matmul_batch_offsets)
+to_index = cuda.jit(device=True)(tensor_data.to_index)
+index_to_position = cuda.jit(device=True)(tensor_data.index_to_position)
+broadcast_index = cuda.jit(device=True)(tensor_data.broadcast_index)
+matmul_batch_offsets = cuda.jit(device=True)(kernel_helpers.matmul_batch_offsets)
 
 
 def _row_major_storage(a: Tensor) -> Storage:

@@ -46,9 +46,10 @@ except ModuleNotFoundError as missing:  # pragma: no cover - exercised in a venv
         'pip install "minitorch[fast]" (or pip install numba)'
     ) from missing
 
+from . import kernel_helpers, tensor_data
 from .kernel_cache import cached_njit
-from .kernel_helpers import kernel_function, matmul_batch_offsets
-from .tensor_data import MAX_DIMS, Shape, Storage, Strides, broadcast_index, index_to_position, to_index
+from .kernel_helpers import kernel_function
+from .tensor_data import MAX_DIMS, Shape, Storage, Strides
 from .tensor_ops import MapProto, Tensor, TensorBackend, TensorOps, broadcast_shape_for, matmul_shape
 
 __all__ = [
@@ -63,10 +64,10 @@ CHUNK = 1024
 
 # The index helpers of tensor_data.py, compiled and inlined into the kernels below. They must use
 # only what numba compiles (loops over range, integer arithmetic, NumPy arrays).
-to_index = njit(inline="always")(to_index)
-matmul_batch_offsets = njit(inline="always")(matmul_batch_offsets)
-index_to_position = njit(inline="always")(index_to_position)
-broadcast_index = njit(inline="always")(broadcast_index)
+to_index = njit(inline="always")(tensor_data.to_index)
+matmul_batch_offsets = njit(inline="always")(kernel_helpers.matmul_batch_offsets)
+index_to_position = njit(inline="always")(tensor_data.index_to_position)
+broadcast_index = njit(inline="always")(tensor_data.broadcast_index)
 
 
 @cache
