@@ -50,7 +50,16 @@ from . import kernel_helpers, tensor_data
 from .kernel_cache import cached_njit
 from .kernel_helpers import kernel_function
 from .tensor_data import MAX_DIMS, Shape, Storage, Strides
-from .tensor_ops import MapProto, Tensor, TensorBackend, TensorOps, broadcast_shape_for, matmul_shape
+from .tensor_ops import (
+    MapProto,
+    Tensor,
+    TensorBackend,
+    TensorOps,
+    map_with_kernel,
+    matmul_shape,
+    reduce_with_kernel,
+    zip_with_kernel,
+)
 
 __all__ = [
     "FastOps", "FastBackend", "tensor_map", "tensor_zip", "tensor_reduce", "tensor_matrix_multiply",
@@ -97,46 +106,19 @@ class FastOps(TensorOps):
     @staticmethod
     def map(fn: Callable[[float], float]) -> MapProto:
         """Return ``fn_map(a, out=None)``: ``out[i] = fn(a[i])``, ``a`` broadcast to ``out``."""
-        f = map_kernel(fn)
-
-        def ret(a: Tensor, out: Tensor | None = None) -> Tensor:
-            if out is None:
-                out = a.zeros(a.shape)
-            else:
-                broadcast_shape_for(fn.__name__, out.shape, a.shape)
-            f(*out.tuple(), *a.tuple())
-            return out
-
-        return ret
+        return map_with_kernel(fn.__name__, map_kernel(fn))
 
     @staticmethod
     def zip(fn: Callable[[float, float], float]) -> Callable[[Tensor, Tensor], Tensor]:
         """Return ``fn_zip(a, b)``: ``out[i] = fn(a[i], b[i])`` over the broadcast shape."""
-        f = zip_kernel(fn)
-
-        def ret(a: Tensor, b: Tensor) -> Tensor:
-            out = a.zeros(broadcast_shape_for(fn.__name__, a.shape, b.shape))
-            f(*out.tuple(), *a.tuple(), *b.tuple())
-            return out
-
-        return ret
+        return zip_with_kernel(fn.__name__, zip_kernel(fn))
 
     @staticmethod
     def reduce(
         fn: Callable[[float, float], float], start: float = 0.0
     ) -> Callable[[Tensor, int], Tensor]:
         """Return ``fn_reduce(a, dim)``: fold ``fn`` from ``start`` along ``dim`` (kept as size 1)."""
-        f = reduce_kernel(fn)
-
-        def ret(a: Tensor, dim: int) -> Tensor:
-            out_shape = list(a.shape)
-            out_shape[dim] = 1
-            out = a.zeros(tuple(out_shape))
-            out._tensor._storage[:] = start
-            f(*out.tuple(), *a.tuple(), dim)
-            return out
-
-        return ret
+        return reduce_with_kernel(reduce_kernel(fn), start)
 
     @staticmethod
     def matrix_multiply(a: Tensor, b: Tensor) -> Tensor:
