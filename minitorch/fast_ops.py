@@ -66,11 +66,11 @@ __all__ = [
     "map_kernel", "zip_kernel", "reduce_kernel", "compile_scalar_function", "CHUNK",
 ]
 
-# Run the tests without compiling (plain Python, easier to debug):
-#   NUMBA_DISABLE_JIT=1 pytest tests/test_fast_ops.py -m task3_1
 CHUNK = 1024
 """Elements per parallel task in the indexed loops (each task allocates its index buffers once)."""
 
+# Run the tests without compiling (plain Python, easier to debug):
+#   NUMBA_DISABLE_JIT=1 pytest tests/test_fast_ops.py -m task3_1
 # The index helpers of tensor_data.py, compiled and inlined into the kernels below. They must use
 # only what numba compiles (loops over range, integer arithmetic, NumPy arrays).
 to_index = njit(inline="always")(tensor_data.to_index)
