@@ -80,6 +80,10 @@ EXPECTED_BLOCKS = {
     | {f"{name}.forward" for name in TENSOR_FUNCTIONS}
     | {"IsClose.forward", "Permute.forward"},
     "2.4": {f"{name}.backward" for name in TENSOR_FUNCTIONS} | {"Permute.backward"},
+    "3.1": {"tensor_map._map", "tensor_zip._zip", "tensor_reduce._reduce"},
+    "3.2": {"_tensor_matrix_multiply"},
+    "3.3": {"tensor_map._map", "tensor_zip._zip", "tensor_reduce._reduce", "_sum_practice"},
+    "3.4": {"_mm_practice", "_tensor_matrix_multiply"},
     "4.1": {"tensor_conv1d"},
     "4.2": {"tensor_conv2d"},
     "4.3": {"tile", "avgpool2d"},
