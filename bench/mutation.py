@@ -91,7 +91,10 @@ COMPARES: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
     ast.LtE: ast.Gt, ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn, ast.NotIn: ast.In,
 }
-CONSTANTS: dict[object, object] = {0: 1, 1: 0, 0.0: 1.0, 1.0: 0.0}
+CONSTANTS: dict[tuple[type, object], object] = {
+    (int, 0): 1, (int, 1): 0, (float, 0.0): 1.0, (float, 1.0): 0.0,
+}
+"""``(type, value) -> replacement`` (keyed by type too: ``0 == 0.0`` would merge the keys)."""
 
 
 @dataclass
@@ -157,8 +160,8 @@ def changes(node: ast.AST) -> Iterator[tuple[str, str]]:
     if isinstance(node, ast.Constant) and type(node.value) in (bool, int, float):
         if type(node.value) is bool:
             yield "constant", f"{node.value} -> {not node.value}"
-        elif node.value in CONSTANTS:
-            yield "constant", f"{node.value!r} -> {CONSTANTS[node.value]!r}"
+        elif (type(node.value), node.value) in CONSTANTS:
+            yield "constant", f"{node.value!r} -> {CONSTANTS[type(node.value), node.value]!r}"
     if isinstance(node, ast.Return) and node.value is not None and not (
         isinstance(node.value, ast.Constant) and node.value.value is None
     ):
@@ -206,7 +209,7 @@ def mutated(node: ast.AST, mutant: Mutant) -> ast.AST:
         node.test = ast.UnaryOp(ast.Not(), node.test)
     elif mutant.kind == "constant":
         assert isinstance(node, ast.Constant)
-        node.value = (not node.value) if type(node.value) is bool else CONSTANTS[node.value]
+        node.value = (not node.value) if type(node.value) is bool else CONSTANTS[type(node.value), node.value]
     elif mutant.kind == "return":
         assert isinstance(node, ast.Return)
         node.value = ast.Constant(None)
@@ -305,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, help="run a seeded random sample of this many mutants")
     parser.add_argument("--seed", type=int, default=0, help="the sample's seed (default 0)")
     parser.add_argument("--workers", type=int, default=2, help="parallel runs (default 2)")
-    parser.add_argument("--timeout", type=float, help="seconds per mutant (default: 5x the clean run)")
+    parser.add_argument("--timeout", type=float, help="seconds per mutant (default: 3x the clean run)")
     parser.add_argument("--list", action="store_true", help="list the mutants without running them")
     parser.add_argument("--output", default="bench/results/mutation.json", help="where the records go")
     arguments = parser.parse_args(argv)
@@ -331,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         if outcome != "passed":
             print(f"the tests fail without any mutant:\n{output}")
             return 1
-        timeout = arguments.timeout or max(30.0, 5 * clean)
+        timeout = arguments.timeout or max(30.0, 3 * clean)
         print(f"{len(mutants)} mutants; clean run {clean:.1f} s; timeout {timeout:.0f} s", flush=True)
         free = list(workspaces)
 
