@@ -176,6 +176,41 @@ def test_context_defaults_are_not_shared() -> None:
     assert second.saved_values == ()
 
 
+@pytest.mark.task1_2
+def test_context_no_grad_setter_true_stops_saving() -> None:
+    ctx = Context()
+    ctx.no_grad = True
+    ctx.save_for_backward(1.0)
+    assert ctx.no_grad and ctx.saved_values == () and not ctx.needs_grad(0)
+
+
+@pytest.mark.task1_2
+def test_context_no_grad_setter_false_makes_every_input_a_variable() -> None:
+    ctx = Context(no_grad=True)
+    ctx.no_grad = False
+    ctx.save_for_backward(1.0)
+    assert not ctx.no_grad and ctx.saved_values == (1.0,)
+    assert ctx.needs_grad(0) and ctx.needs_grad(5)
+
+
+@pytest.mark.task1_2
+def test_context_needs_grad_reads_one_bit_per_input() -> None:
+    ctx = Context(variable_inputs=0b101)
+    assert [ctx.needs_grad(i) for i in range(4)] == [True, False, True, False]
+
+
+@pytest.mark.task1_2
+def test_context_needs_grad_with_a_float_index_names_the_method() -> None:
+    with pytest.raises(TypeError, match=r"Context.needs_grad\(index\) expects an int, got float 1.0"):
+        Context().needs_grad(1.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.task1_2
+def test_context_needs_grad_with_a_negative_index_raises_index_error() -> None:
+    with pytest.raises(IndexError, match="index -1 is negative"):
+        Context().needs_grad(-1)
+
+
 # ## Task 1.3: the chain rule
 
 
