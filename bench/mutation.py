@@ -280,7 +280,7 @@ class Workspace:
         return ("passed" if process.returncode == 0 else "failed"), output[-1500:]
 
 
-def try_mutant(workspace: Workspace, mutant: Mutant, timeout: float) -> Mutant:
+def try_mutant(workspace: Workspace, mutant: Mutant, tests: list[str], timeout: float) -> Mutant:
     """Write ``mutant`` into ``workspace``, run the tests, put the original back; record the outcome."""
     original = (ROOT / mutant.file).read_text()
     try:
@@ -291,7 +291,7 @@ def try_mutant(workspace: Workspace, mutant: Mutant, timeout: float) -> Mutant:
     workspace.write(mutant.file, text)
     started = time.perf_counter()
     try:
-        outcome, output = workspace.run(TESTS, timeout)
+        outcome, output = workspace.run(tests, timeout)
     finally:
         workspace.write(mutant.file, original)
     mutant.seconds = round(time.perf_counter() - started, 2)
@@ -309,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="the sample's seed (default 0)")
     parser.add_argument("--workers", type=int, default=2, help="parallel runs (default 2)")
     parser.add_argument("--timeout", type=float, help="seconds per mutant (default: 3x the clean run)")
+    parser.add_argument("--tests", action="append",
+                        help="run these test files instead of the fixed subset (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the mutants without running them")
     parser.add_argument("--output", default="bench/results/mutation.json", help="where the records go")
     arguments = parser.parse_args(argv)
@@ -329,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="minitorch-mutation-") as base:
         workspaces = [Workspace(Path(base), number) for number in range(arguments.workers)]
         started = time.perf_counter()
-        outcome, output = workspaces[0].run(TESTS, timeout=600)
+        tests = arguments.tests or TESTS
+        outcome, output = workspaces[0].run(tests, timeout=600)
         clean = time.perf_counter() - started
         if outcome != "passed":
             print(f"the tests fail without any mutant:\n{output}")
@@ -341,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         def work(mutant: Mutant) -> Mutant:
             workspace = free.pop()
             try:
-                return try_mutant(workspace, mutant, timeout)
+                return try_mutant(workspace, mutant, tests, timeout)
             finally:
                 free.append(workspace)
 

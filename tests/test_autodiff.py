@@ -250,6 +250,27 @@ def test_chain_rule_variable_after_constant_gets_its_derivative() -> None:
 
 
 @pytest.mark.task1_3
+def test_scalar_history_backprop_step_without_context_raises_value_error() -> None:
+    history = ScalarHistory(Function1, None, [Scalar(1.0), Scalar(2.0)])
+    with pytest.raises(ValueError, match="backprop_step"):
+        history.backprop_step(1.0)
+
+
+@pytest.mark.task1_3
+def test_scalar_history_backprop_step_without_function_raises_value_error() -> None:
+    history = ScalarHistory(None, Context(), [Scalar(1.0)])
+    with pytest.raises(ValueError, match="belongs to a leaf"):
+        history.backprop_step(1.0)
+
+
+@pytest.mark.task1_3
+def test_scalar_history_repr_names_the_function_or_none() -> None:
+    x = Scalar(1.0)
+    assert repr(ScalarHistory()) == "ScalarHistory(last_fn=None, inputs=[])"
+    assert repr(Function1.apply(x, 2.0).history).startswith("ScalarHistory(last_fn=Function1, inputs=[")
+
+
+@pytest.mark.task1_3
 def test_chain_rule_two_variables_in_input_order() -> None:
     var1, var2 = Scalar(5), Scalar(10)
     y = Function2.apply(var1, var2)
