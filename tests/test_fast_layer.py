@@ -248,3 +248,45 @@ def test_long_shared_chain_matches_the_generic_loop() -> None:
 
     fast, generic = _both_loops(build, 3, values)
     _assert_same(fast, generic)
+
+
+class AddReadingItsContext(ScalarFunction):
+    """f(x, y) = x + y; saves nothing, and its backward asks the Context which inputs are variables."""
+
+    @staticmethod
+    def forward(ctx: Context, x: float, y: float) -> float:
+        return x + y
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+        return (d_output if ctx.needs_grad(0) else 0.0), (d_output if ctx.needs_grad(1) else 0.0)
+
+
+def test_fast_backward_gives_a_context_to_a_function_that_saved_nothing() -> None:
+    backprop = pytest.importorskip("minitorch.fast.backprop")
+    backprop.EMPTY_CONTEXTS.clear()  # the first such node builds the shared Context
+    x = Scalar(1.0)
+    out = AddReadingItsContext.apply(x, 2.0)
+    with engine("fast"):
+        out.backward()
+    assert x.derivative == 1.0
+
+
+def test_fast_enable_makes_apply_record_packed_scalars() -> None:
+    fast = pytest.importorskip("minitorch.fast")
+    with fast.using(False):
+        fast.enable()
+        out = AddReadingItsContext.apply(Scalar(1.0), 2.0)
+        assert isinstance(out, Scalar) and type(out) is not Scalar  # a PackedScalar
+        fast.disable()
+        assert type(AddReadingItsContext.apply(Scalar(1.0), 2.0)) is Scalar
+
+
+@pytest.mark.parametrize("start", [True, False], ids=["from-on", "from-off"])
+def test_fast_using_puts_the_previous_state_back(start: bool) -> None:
+    fast = pytest.importorskip("minitorch.fast")
+    with fast.using(start):
+        for inside in (True, False):
+            with fast.using(inside):
+                assert fast.is_enabled() is inside
+            assert fast.is_enabled() is start
