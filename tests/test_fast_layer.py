@@ -290,3 +290,22 @@ def test_fast_using_puts_the_previous_state_back(start: bool) -> None:
             with fast.using(inside):
                 assert fast.is_enabled() is inside
             assert fast.is_enabled() is start
+
+
+def test_fast_inner_nodes_of_a_graph_over_leaves_are_its_computed_values() -> None:
+    backprop = pytest.importorskip("minitorch.fast.backprop")
+    x, y = Scalar(1.0), Scalar(2.0)
+    with engine("fast"):
+        product = x * y
+        out = product + x
+        inner = backprop.inner_nodes(out)
+    assert inner is not None and set(inner) == {out.unique_id, product.unique_id}
+
+
+@pytest.mark.parametrize(
+    "call", [lambda x: x.exp(), lambda x: -x, lambda x: x * 2.0], ids=["exp", "neg", "mul"]
+)
+def test_fast_apply_records_one_and_two_input_calls_packed(call: Any) -> None:
+    with engine("fast"):
+        out = call(Scalar(1.0))
+    assert isinstance(out, Scalar) and type(out) is not Scalar  # a PackedScalar
