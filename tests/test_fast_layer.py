@@ -17,7 +17,7 @@ from engines import ENGINES, engine
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minitorch import Context, Scalar, ScalarFunction, ScalarHistory, backpropagate
+from minitorch import Context, Scalar, ScalarFunction, ScalarHistory, backpropagate, no_grad
 from minitorch.testing.strategies import expressions_with_points
 
 pytestmark = pytest.mark.task1_4
@@ -309,3 +309,46 @@ def test_fast_apply_records_one_and_two_input_calls_packed(call: Any) -> None:
     with engine("fast"):
         out = call(Scalar(1.0))
     assert isinstance(out, Scalar) and type(out) is not Scalar  # a PackedScalar
+
+
+class IntegerSum(ScalarFunction):
+    """f(x, y) = x + y, returned as an int when both are whole numbers (forward may return any real)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: float, y: float) -> float:
+        return int(x + y) if (x + y).is_integer() else x + y
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+        return d_output, d_output
+
+
+def test_fast_apply_turns_an_int_from_forward_into_a_float() -> None:
+    with engine("fast"):
+        out = IntegerSum.apply(Scalar(1.0), 2.0)
+    assert out.data == 3.0 and type(out.data) is float
+
+
+def test_fast_apply_under_no_grad_records_nothing() -> None:
+    x = Scalar(1.0)
+    with engine("fast"), no_grad():
+        out = x * 2.0
+    assert out.data == 2.0 and out.is_constant()
+
+
+class ReturnsAScalar(ScalarFunction):
+    """A wrong function: its forward returns a Scalar instead of a float."""
+
+    @staticmethod
+    def forward(ctx: Context, x: float) -> float:
+        return Scalar(x)  # type: ignore[return-value]
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        return d_output
+
+
+@pytest.mark.parametrize("loop", ENGINES)
+def test_apply_rejects_a_scalar_returned_by_forward(loop: str) -> None:
+    with engine(loop), pytest.raises(TypeError, match=r"ReturnsAScalar\.forward returned Scalar"):
+        ReturnsAScalar.apply(Scalar(1.0))
