@@ -311,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, help="seconds per mutant (default: 3x the clean run)")
     parser.add_argument("--tests", action="append",
                         help="run these test files instead of the fixed subset (repeatable)")
+    parser.add_argument("--survivors-of", metavar="JSON",
+                        help="run only the mutants that were not killed in this earlier results file")
     parser.add_argument("--list", action="store_true", help="list the mutants without running them")
     parser.add_argument("--output", default="bench/results/mutation.json", help="where the records go")
     arguments = parser.parse_args(argv)
@@ -322,6 +324,11 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.sample is not None and arguments.sample < len(mutants):
         mutants = sorted(random.Random(arguments.seed).sample(mutants, arguments.sample),
                          key=lambda mutant: (files.index(mutant.file), mutant.line, mutant.index))
+    if arguments.survivors_of:
+        earlier = json.loads(Path(arguments.survivors_of).read_text())["mutants"]
+        left = {(m["file"], m["index"], m["kind"], m["description"]) for m in earlier
+                if m["status"] != "killed"}
+        mutants = [m for m in mutants if (m.file, m.index, m.kind, m.description) in left]
     if arguments.list:
         for mutant in mutants:
             print(mutant.name)
