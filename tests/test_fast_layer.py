@@ -352,3 +352,13 @@ class ReturnsAScalar(ScalarFunction):
 def test_apply_rejects_a_scalar_returned_by_forward(loop: str) -> None:
     with engine(loop), pytest.raises(TypeError, match=r"ReturnsAScalar\.forward returned Scalar"):
         ReturnsAScalar.apply(Scalar(1.0))
+
+
+def test_fast_packed_value_made_a_leaf_by_hand_gets_the_derivative() -> None:
+    x = Scalar(2.0)
+    with engine("fast"):
+        middle = x * 2.0
+        out = middle * 3.0
+        middle.history = ScalarHistory()  # from now on a leaf
+        out.backward()
+    assert middle.derivative == 3.0 and x.derivative is None
