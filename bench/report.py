@@ -67,6 +67,7 @@ def format_report(results: dict[str, Any], targets: list[Target], table_sizes: s
         f"minitorch benchmark ({meta['config']} run, median of {meta['repeats']} interleaved "
         f"repeats after a warm-up; {meta['cpu_count']} CPUs; Python {meta['python'].split()[0]})",
         "engines: " + ", ".join(f"{e} {meta['versions'].get(e, '')}".strip() for e in meta["engines"]),
+        f"minitorch speed layer: {meta.get('speed_layer', 'unknown')}",
     ]
     for engine, reason in meta["missing_engines"].items():
         lines.append(f"missing engine {engine}: {reason}")

@@ -108,6 +108,13 @@ def _versions(engines: dict[str, ModuleType]) -> dict[str, str]:
     return versions
 
 
+def _speed_layer(minitorch: ModuleType) -> str:
+    fast = getattr(minitorch, "fast", None)
+    if fast is None:
+        return "absent"
+    return "on" if fast.is_enabled() else "off (MINITORCH_FAST=0: the reference engine)"
+
+
 def run_suite(
     config: Config,
     engines: dict[str, ModuleType],
@@ -139,6 +146,8 @@ def run_suite(
             "versions": _versions(engines),
             "engines": list(engines),
             "missing_engines": missing,
+            # MINITORCH_FAST=0 (read when minitorch is imported) runs the reference engine.
+            "speed_layer": _speed_layer(minitorch),
             "recursion_limit_for_micrograd": _micrograd_limit(engines),
             "gc_frozen_objects": gc.get_freeze_count(),
             "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),

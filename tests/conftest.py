@@ -3,6 +3,8 @@
 ``CI=1 pytest`` loads the "ci" profile: a fixed seed (``derandomize=True``), so every CI run draws
 the same examples, and no deadline (a slow shared runner must not turn timing into failures).
 Without ``CI`` the "dev" profile draws fresh examples each run, still without a deadline.
+``HYPOTHESIS_PROFILE=mutation`` (set by ``python -m bench.mutation``) is the "ci" profile with 10
+examples per property, so a test run per mutant stays short.
 
 ``each_engine``: a test module that uses it (``pytestmark = pytest.mark.usefixtures("each_engine")``)
 runs all its tests with the speed layer on, then all of them again with it off (``tests/engines.py``).
@@ -17,7 +19,8 @@ from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+settings.register_profile("mutation", derandomize=True, deadline=None, max_examples=10)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture(scope="module", params=ENGINES)

@@ -176,6 +176,41 @@ def test_context_defaults_are_not_shared() -> None:
     assert second.saved_values == ()
 
 
+@pytest.mark.task1_2
+def test_context_no_grad_setter_true_stops_saving() -> None:
+    ctx = Context()
+    ctx.no_grad = True
+    ctx.save_for_backward(1.0)
+    assert ctx.no_grad and ctx.saved_values == () and not ctx.needs_grad(0)
+
+
+@pytest.mark.task1_2
+def test_context_no_grad_setter_false_makes_every_input_a_variable() -> None:
+    ctx = Context(no_grad=True)
+    ctx.no_grad = False
+    ctx.save_for_backward(1.0)
+    assert not ctx.no_grad and ctx.saved_values == (1.0,)
+    assert ctx.needs_grad(0) and ctx.needs_grad(5)
+
+
+@pytest.mark.task1_2
+def test_context_needs_grad_reads_one_bit_per_input() -> None:
+    ctx = Context(variable_inputs=0b101)
+    assert [ctx.needs_grad(i) for i in range(4)] == [True, False, True, False]
+
+
+@pytest.mark.task1_2
+def test_context_needs_grad_with_a_float_index_names_the_method() -> None:
+    with pytest.raises(TypeError, match=r"Context.needs_grad\(index\) expects an int, got float 1.0"):
+        Context().needs_grad(1.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.task1_2
+def test_context_needs_grad_with_a_negative_index_raises_index_error() -> None:
+    with pytest.raises(IndexError, match="index -1 is negative"):
+        Context().needs_grad(-1)
+
+
 # ## Task 1.3: the chain rule
 
 
@@ -212,6 +247,27 @@ def test_chain_rule_variable_after_constant_gets_its_derivative() -> None:
     variable, deriv = list(y.chain_rule(d_output=5))[1]
     assert variable is var
     assert deriv == 5 * 10  # d/dy (x y + x) = x = 10
+
+
+@pytest.mark.task1_3
+def test_scalar_history_backprop_step_without_context_raises_value_error() -> None:
+    history = ScalarHistory(Function1, None, [Scalar(1.0), Scalar(2.0)])
+    with pytest.raises(ValueError, match="backprop_step"):
+        history.backprop_step(1.0)
+
+
+@pytest.mark.task1_3
+def test_scalar_history_backprop_step_without_function_raises_value_error() -> None:
+    history = ScalarHistory(None, Context(), [Scalar(1.0)])
+    with pytest.raises(ValueError, match="belongs to a leaf"):
+        history.backprop_step(1.0)
+
+
+@pytest.mark.task1_3
+def test_scalar_history_repr_names_the_function_or_none() -> None:
+    x = Scalar(1.0)
+    assert repr(ScalarHistory()) == "ScalarHistory(last_fn=None, inputs=[])"
+    assert repr(Function1.apply(x, 2.0).history).startswith("ScalarHistory(last_fn=Function1, inputs=[")
 
 
 @pytest.mark.task1_3

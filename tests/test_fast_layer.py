@@ -17,7 +17,7 @@ from engines import ENGINES, engine
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minitorch import Context, Scalar, ScalarFunction, ScalarHistory, backpropagate
+from minitorch import Context, Scalar, ScalarFunction, ScalarHistory, backpropagate, no_grad
 from minitorch.testing.strategies import expressions_with_points
 
 pytestmark = pytest.mark.task1_4
@@ -248,3 +248,117 @@ def test_long_shared_chain_matches_the_generic_loop() -> None:
 
     fast, generic = _both_loops(build, 3, values)
     _assert_same(fast, generic)
+
+
+class AddReadingItsContext(ScalarFunction):
+    """f(x, y) = x + y; saves nothing, and its backward asks the Context which inputs are variables."""
+
+    @staticmethod
+    def forward(ctx: Context, x: float, y: float) -> float:
+        return x + y
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+        return (d_output if ctx.needs_grad(0) else 0.0), (d_output if ctx.needs_grad(1) else 0.0)
+
+
+def test_fast_backward_gives_a_context_to_a_function_that_saved_nothing() -> None:
+    backprop = pytest.importorskip("minitorch.fast.backprop")
+    backprop.EMPTY_CONTEXTS.clear()  # the first such node builds the shared Context
+    x = Scalar(1.0)
+    out = AddReadingItsContext.apply(x, 2.0)
+    with engine("fast"):
+        out.backward()
+    assert x.derivative == 1.0
+
+
+def test_fast_enable_makes_apply_record_packed_scalars() -> None:
+    fast = pytest.importorskip("minitorch.fast")
+    with fast.using(False):
+        fast.enable()
+        out = AddReadingItsContext.apply(Scalar(1.0), 2.0)
+        assert isinstance(out, Scalar) and type(out) is not Scalar  # a PackedScalar
+        fast.disable()
+        assert type(AddReadingItsContext.apply(Scalar(1.0), 2.0)) is Scalar
+
+
+@pytest.mark.parametrize("start", [True, False], ids=["from-on", "from-off"])
+def test_fast_using_puts_the_previous_state_back(start: bool) -> None:
+    fast = pytest.importorskip("minitorch.fast")
+    with fast.using(start):
+        for inside in (True, False):
+            with fast.using(inside):
+                assert fast.is_enabled() is inside
+            assert fast.is_enabled() is start
+
+
+def test_fast_inner_nodes_of_a_graph_over_leaves_are_its_computed_values() -> None:
+    backprop = pytest.importorskip("minitorch.fast.backprop")
+    x, y = Scalar(1.0), Scalar(2.0)
+    with engine("fast"):
+        product = x * y
+        out = product + x
+        inner = backprop.inner_nodes(out)
+    assert inner is not None and set(inner) == {out.unique_id, product.unique_id}
+
+
+@pytest.mark.parametrize(
+    "call", [lambda x: x.exp(), lambda x: -x, lambda x: x * 2.0], ids=["exp", "neg", "mul"]
+)
+def test_fast_apply_records_one_and_two_input_calls_packed(call: Any) -> None:
+    with engine("fast"):
+        out = call(Scalar(1.0))
+    assert isinstance(out, Scalar) and type(out) is not Scalar  # a PackedScalar
+
+
+class IntegerSum(ScalarFunction):
+    """f(x, y) = x + y, returned as an int when both are whole numbers (forward may return any real)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: float, y: float) -> float:
+        return int(x + y) if (x + y).is_integer() else x + y
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> tuple[float, float]:
+        return d_output, d_output
+
+
+def test_fast_apply_turns_an_int_from_forward_into_a_float() -> None:
+    with engine("fast"):
+        out = IntegerSum.apply(Scalar(1.0), 2.0)
+    assert out.data == 3.0 and type(out.data) is float
+
+
+def test_fast_apply_under_no_grad_records_nothing() -> None:
+    x = Scalar(1.0)
+    with engine("fast"), no_grad():
+        out = x * 2.0
+    assert out.data == 2.0 and out.is_constant()
+
+
+class ReturnsAScalar(ScalarFunction):
+    """A wrong function: its forward returns a Scalar instead of a float."""
+
+    @staticmethod
+    def forward(ctx: Context, x: float) -> float:
+        return Scalar(x)  # type: ignore[return-value]
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        return d_output
+
+
+@pytest.mark.parametrize("loop", ENGINES)
+def test_apply_rejects_a_scalar_returned_by_forward(loop: str) -> None:
+    with engine(loop), pytest.raises(TypeError, match=r"ReturnsAScalar\.forward returned Scalar"):
+        ReturnsAScalar.apply(Scalar(1.0))
+
+
+def test_fast_packed_value_made_a_leaf_by_hand_gets_the_derivative() -> None:
+    x = Scalar(2.0)
+    with engine("fast"):
+        middle = x * 2.0
+        out = middle * 3.0
+        middle.history = ScalarHistory()  # from now on a leaf
+        out.backward()
+    assert middle.derivative == 3.0 and x.derivative is None

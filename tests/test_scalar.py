@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -383,3 +384,12 @@ def test_scalar_sub_self_has_zero_derivative(a: float) -> None:
     x = Scalar(a)
     (x - x).backward()
     assert x.derivative == 0.0
+
+
+@pytest.mark.task1_4  # calls backward
+def test_scalar_function_apply_with_an_array_maps_over_its_elements() -> None:
+    x = Scalar(2.0)
+    out = minitorch.Mul.apply(x, np.array([1.0, 3.0]))
+    assert out.dtype == object and [v.data for v in out] == [2.0, 6.0]
+    out[1].backward()
+    assert x.derivative == 3.0
