@@ -53,7 +53,8 @@ $(BENCH_STAMP): pyproject.toml
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e . micrograd autograd torch==2.13.0 matplotlib
 	touch $(BENCH_STAMP)
 
-# make bench: the full run (about 12-16 minutes on 2 cores); make bench BENCH_ARGS=--quick: ~30 s.
+# make bench: the full run (about 13-17 minutes on 2 cores); make bench BENCH_ARGS=--quick: ~30 s;
+# make bench BENCH_ARGS="--suite tensor": the tensor workloads only (about 1 minute).
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
 

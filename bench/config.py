@@ -4,7 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["FULL", "QUICK", "Config"]
+__all__ = ["FULL", "QUICK", "Config", "TensorSizes"]
+
+
+@dataclass(frozen=True)
+class TensorSizes:
+    """The sizes of the tensor workloads.
+
+    Attributes:
+        repeats: timed rounds per workload and GC mode (after one warm-up round); a run takes
+            milliseconds, so more rounds than the scalar workloads' cost little.
+        mlp_sizes: the MLP's layer widths (input, hidden, output).
+        mlp_batch: the MLP's batch.
+        broadcast: ``(n, m, k)``: ``a`` is (n, 1, k), ``b`` is (1, m, k).
+        tiny_steps: steps of the (2, 2) chain (three operations each) for the per-op overhead.
+        simple: ``(n, m, k)`` of the broadcast workload run on ``SimpleBackend`` (pure Python).
+    """
+
+    repeats: int
+    mlp_sizes: tuple[int, int, int]
+    mlp_batch: int
+    broadcast: tuple[int, int, int]
+    tiny_steps: int
+    simple: tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -23,6 +45,7 @@ class Config:
         chain_1m_repeats: how often the long chain is timed per GC mode.
         probe_steps: the relu chain size used to count GC-tracked objects and graph memory.
         rss_steps: the relu chain size used for the (rough) resident-memory growth per operation.
+        tensor: the sizes of the tensor workloads.
     """
 
     name: str
@@ -35,6 +58,7 @@ class Config:
     chain_1m_repeats: int
     probe_steps: int
     rss_steps: int
+    tensor: TensorSizes
 
     def __post_init__(self) -> None:
         if not set(self.table_steps) <= set(self.relu_steps):
@@ -62,6 +86,14 @@ FULL = Config(
     chain_1m_repeats=3,
     probe_steps=10_000,
     rss_steps=100_000,
+    tensor=TensorSizes(
+        repeats=15,
+        mlp_sizes=(784, 256, 10),
+        mlp_batch=256,
+        broadcast=(256, 128, 64),
+        tiny_steps=1_000,
+        simple=(16, 16, 8),
+    ),
 )
 
 QUICK = Config(
@@ -75,4 +107,12 @@ QUICK = Config(
     chain_1m_repeats=1,
     probe_steps=300,
     rss_steps=3_000,
+    tensor=TensorSizes(
+        repeats=2,
+        mlp_sizes=(784, 32, 10),
+        mlp_batch=16,
+        broadcast=(16, 8, 8),
+        tiny_steps=30,
+        simple=(4, 4, 4),
+    ),
 )

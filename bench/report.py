@@ -9,9 +9,9 @@ from typing import Any
 
 from .targets import Target
 
-__all__ = ["format_report", "write_json"]
+__all__ = ["MODE_TITLES", "format_number", "format_report", "format_targets", "write_json"]
 
-_MODE_TITLES = {
+MODE_TITLES = {
     "gc_on": "GC ON (the default a user has)",
     "gc_off": "GC OFF during the timed region",
 }
@@ -29,7 +29,7 @@ def _title(w: dict[str, Any]) -> str:
     return f"({group}) {w['title']}"
 
 
-def _number(x: float | None, width: int, digits: int = 2) -> str:
+def format_number(x: float | None, width: int, digits: int = 2) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-".rjust(width)
     if abs(x) >= 1000:
@@ -50,9 +50,10 @@ def _table(workloads: list[dict[str, Any]], mode: str, sizes: set[int] | None) -
             ops = f"{w['ops']:,}" if first else ""
             first = False
             lines.append(
-                f"{name:44} {ops:>9} {engine:18} {_number(row['fwd_us_per_op'], 10, 3)} "
-                f"{_number(row['bwd_us_per_op'], 10, 3)} {_number(row['total_us_per_op'], 12, 3)}"
-                + "".join(f" {_number(row.get(f'ratio_{key}'), 12)}" for key, _ in _RATIOS)
+                f"{name:44} {ops:>9} {engine:18} {format_number(row['fwd_us_per_op'], 10, 3)} "
+                f"{format_number(row['bwd_us_per_op'], 10, 3)} "
+                f"{format_number(row['total_us_per_op'], 12, 3)}"
+                + "".join(f" {format_number(row.get(f'ratio_{key}'), 12)}" for key, _ in _RATIOS)
             )
         if not w["agree"]:
             lines.append(f"{'':44} !! engines disagree: {'; '.join(w['disagreements'])}")
@@ -72,7 +73,7 @@ def format_report(results: dict[str, Any], targets: list[Target], table_sizes: s
     lines.append("ratios: total time of the row's engine / the other engine's, in the same repeat "
                  "(median); floor = plain floats, forward only")
     for mode in ("gc_on", "gc_off"):
-        lines += ["", _MODE_TITLES[mode], *_table(results["workloads"], mode, table_sizes)]
+        lines += ["", MODE_TITLES[mode], *_table(results["workloads"], mode, table_sizes)]
 
     inference = results["inference"]
     lines += ["", "INFERENCE: minitorch under no_grad() vs the floor (forward only)"]
@@ -85,8 +86,8 @@ def format_report(results: dict[str, Any], targets: list[Target], table_sizes: s
                 floor = w[mode].get("floats", {})
                 lines.append(
                     f"  {mode:7} {_title(w):44} no_grad {row['total_us_per_op']:.3f} us/op, "
-                    f"floor {_number(floor.get('total_us_per_op'), 0, 3)} us/op, "
-                    f"x floor {_number(row.get('ratio_floats'), 0)}"
+                    f"floor {format_number(floor.get('total_us_per_op'), 0, 3)} us/op, "
+                    f"x floor {format_number(row.get('ratio_floats'), 0)}"
                 )
 
     objects = results["gc_objects_per_op"]
@@ -96,8 +97,8 @@ def format_report(results: dict[str, Any], targets: list[Target], table_sizes: s
                  f"{'RSS B (N=' + format(memory['rss_steps'], ',') + ')':>20}")
     for engine, tm in memory["tracemalloc_bytes_per_op"].items():
         lines.append(
-            f"  {engine:12} {_number(objects.get(engine), 11)} {_number(tm, 14, 1)} "
-            f"{_number(memory['rss_bytes_per_op'].get(engine), 20, 1)}"
+            f"  {engine:12} {format_number(objects.get(engine), 11)} {format_number(tm, 14, 1)} "
+            f"{format_number(memory['rss_bytes_per_op'].get(engine), 20, 1)}"
         )
     lines.append("  (PyTorch's C++ graph is invisible to gc and tracemalloc; RSS growth is rough.)")
 
@@ -107,7 +108,7 @@ def format_report(results: dict[str, Any], targets: list[Target], table_sizes: s
         c = chain[mode]
         lines.append(f"  {mode:7} {c['seconds']:.2f} s (forward {c['forward_seconds']:.2f} s, "
                      f"backward {c['backward_seconds']:.2f} s; the floor, same rounds: "
-                     f"{_number(c.get('floor_seconds'), 0, 4)} s)")
+                     f"{format_number(c.get('floor_seconds'), 0, 4)} s)")
 
     scaling = results["scaling"]
     ratios = scaling["per_op_ratio_large_to_small"]
@@ -121,14 +122,20 @@ def format_report(results: dict[str, Any], targets: list[Target], table_sizes: s
         if isinstance(by_mode, dict):
             lines.append(f"  {engine:12} gc on {by_mode['gc_on']:.2f}   gc off {by_mode['gc_off']:.2f}")
 
-    lines += ["", "TARGETS"]
+    lines += ["", "TARGETS", *format_targets(targets)]
+    return "\n".join(lines)
+
+
+def format_targets(targets: list[Target]) -> list[str]:
+    """One line per target with its status, value and limit, then how many passed."""
+    lines = []
     for t in targets:
         value = "n/a" if t.status == "SKIP" else f"{t.value:.3g}"
         sign = "<" if t.strict else "<="
         lines.append(f"  [{t.status}] {t.name}: {value} {t.unit} ({sign} {t.limit:.3g})")
     passed = sum(t.status == "PASS" for t in targets)
     lines.append(f"  {passed}/{len(targets)} passed")
-    return "\n".join(lines)
+    return lines
 
 
 def _clean(x: Any) -> Any:

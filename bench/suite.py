@@ -6,17 +6,15 @@
 from __future__ import annotations
 
 import gc
-import math
 import platform
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import metadata
 from types import ModuleType
 from typing import Any
 
-from .cases import Case, Check
+from .cases import Case
 from .config import Config
 from .measures import (
     chain_seconds,
@@ -26,42 +24,17 @@ from .measures import (
     tracemalloc_bytes_per_op,
 )
 from .plans import chain_ops, make_dag_plan, make_mlp_plan
-from .timing import GC_MODES, WorkloadRun, run_interleaved
+from .runner import Workload, each_engine, run_workloads
+from .timing import GC_MODES
 from .workloads import FLOOR, REFERENCE, minitorch_engine
 
-__all__ = ["NO_GRAD_ENGINE", "Workload", "make_workloads", "run_suite"]
+__all__ = ["NO_GRAD_ENGINE", "RATIO_ENGINES", "make_workloads", "run_suite"]
 
 NO_GRAD_ENGINE = "minitorch_no_grad"
 """The name of minitorch inside ``minitorch.no_grad()`` in the inference comparison."""
 
 RATIO_ENGINES = (REFERENCE, FLOOR, "torch")
 """Engines every other engine's total time is divided by (pair by pair within a round)."""
-
-Builder = Callable[[dict[str, ModuleType]], dict[str, Case]]
-
-
-@dataclass(frozen=True)
-class Workload:
-    """One row group of the table: a workload at one size, built for every available engine."""
-
-    key: str
-    group: str
-    title: str
-    size: int
-    build: Builder
-
-
-def _each(function: str, *args: Any) -> Builder:
-    """Build ``engine_module.function(*args)`` for every engine module that defines it."""
-
-    def build(engines: dict[str, ModuleType]) -> dict[str, Case]:
-        return {
-            name: getattr(module, function)(*args)
-            for name, module in engines.items()
-            if hasattr(module, function)
-        }
-
-    return build
 
 
 def _train_epoch(engines: dict[str, ModuleType]) -> dict[str, Case]:
@@ -81,19 +54,19 @@ def _train_epoch(engines: dict[str, ModuleType]) -> dict[str, Case]:
 def make_workloads(config: Config) -> list[Workload]:
     """Every timed workload of the table, in order."""
     workloads = [
-        Workload(f"a_relu_{n}", "a", "relu chain", n, _each("chain_relu", n))
+        Workload(f"a_relu_{n}", "a", "relu chain", n, each_engine("chain_relu", n))
         for n in config.relu_steps
     ]
     workloads += [
-        Workload(f"b_sigmoid_{n}", "b", "sigmoid chain", n, _each("chain_sigmoid", n))
+        Workload(f"b_sigmoid_{n}", "b", "sigmoid chain", n, each_engine("chain_sigmoid", n))
         for n in config.sigmoid_steps
     ]
     dag = make_dag_plan(config.dag_nodes)
     mlp = make_mlp_plan(points=config.mlp_points)
     workloads.append(Workload(f"c_dag_{config.dag_nodes}", "c", "random DAG", config.dag_nodes,
-                              _each("random_dag", dag)))
+                              each_engine("random_dag", dag)))
     workloads.append(Workload(f"d_mlp_{config.mlp_points}", "d", "MLP 2-16-16-1 SGD step",
-                              config.mlp_points, _each("mlp_step", mlp)))
+                              config.mlp_points, each_engine("mlp_step", mlp)))
     workloads.append(Workload("e_train_epoch", "e", "minitorch train epoch", 50, _train_epoch))
     return workloads
 
@@ -120,87 +93,6 @@ def make_inference_workloads(config: Config) -> list[Workload]:
         Workload(f"nograd_d_mlp_{config.mlp_points}", "d", "MLP loss, inference",
                  config.mlp_points, mlp_forward),
     ]
-
-
-def _agreement(checks: dict[str, Check]) -> dict[str, Any]:
-    """Whether every engine computed the same value and gradient summary as the first one."""
-    reference_engine = next(iter(checks))
-    reference = checks[reference_engine]
-    disagree = []
-    for engine, check in checks.items():
-        for field in ("value", "gradient"):
-            mine, theirs = float(getattr(check, field)), float(getattr(reference, field))
-            if math.isnan(mine) or math.isnan(theirs):
-                continue
-            if not math.isclose(mine, theirs, rel_tol=1e-6, abs_tol=1e-9):
-                disagree.append(f"{engine}.{field}={mine!r} vs {reference_engine}.{field}={theirs!r}")
-    return {"agree": not disagree, "disagreements": disagree}
-
-
-def _summarize(run: WorkloadRun) -> dict[str, Any]:
-    """Medians per operation and pairwise ratios, per GC mode and engine."""
-    out: dict[str, Any] = {}
-    for mode in GC_MODES:
-        engines = run.series[mode]
-        table: dict[str, Any] = {}
-        for engine, series in engines.items():
-            fwd, bwd, total = series.median_us_per_op(run.ops)
-            row: dict[str, Any] = {
-                "fwd_us_per_op": fwd,
-                "bwd_us_per_op": bwd,
-                "total_us_per_op": total,
-                "total_seconds": total * run.ops * 1e-6,
-            }
-            for other in RATIO_ENGINES:
-                if other in engines:
-                    row[f"ratio_{other}"] = series.ratio_to(engines[other])
-            row["samples_ns"] = [[s.forward_ns, s.backward_ns] for s in series.samples]
-            table[engine] = row
-        out[mode] = table
-    return out
-
-
-def _prefixed(log: Callable[[str], None], prefix: str) -> Callable[[str], None]:
-    def prefixed(message: str) -> None:
-        log(prefix + message)
-
-    return prefixed
-
-
-def _run_workloads(
-    workloads: list[Workload],
-    engines: dict[str, ModuleType],
-    repeats: int,
-    log: Callable[[str], None],
-) -> list[dict[str, Any]]:
-    results = []
-    for workload in workloads:
-        cases = workload.build(engines)
-        if not cases:
-            log(f"{workload.key}: skipped (no engine provides it)")
-            continue
-        start = time.perf_counter()
-        log(f"{workload.key}: {', '.join(cases)} ...")
-        run = run_interleaved(cases, repeats, progress=_prefixed(log, f"  {workload.key} "))
-        entry: dict[str, Any] = {
-            "key": workload.key,
-            "group": workload.group,
-            "title": workload.title,
-            "size": workload.size,
-            "ops": run.ops,
-            "engines": list(cases),
-            "checks": {e: {"value": float(c.value), "gradient": float(c.gradient)}
-                       for e, c in run.checks.items()},
-            **_agreement(run.checks),
-            **_summarize(run),
-        }
-        counter = cases.get("minitorch")
-        if counter is not None and counter.graph_nodes is not None:
-            entry["minitorch_graph_nodes"] = counter.graph_nodes(counter.forward(counter.setup()))
-            gc.collect()
-        log(f"  {workload.key} done in {time.perf_counter() - start:.1f} s")
-        results.append(entry)
-    return results
 
 
 def _versions(engines: dict[str, ModuleType]) -> dict[str, str]:
@@ -251,10 +143,10 @@ def run_suite(
             "gc_frozen_objects": gc.get_freeze_count(),
             "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
         },
-        "workloads": _run_workloads(workloads, engines, config.repeats, log),
+        "workloads": run_workloads(workloads, engines, config.repeats, log, RATIO_ENGINES),
     }
     if has_no_grad:
-        results["inference"] = _run_workloads(inference, engines, config.repeats, log)
+        results["inference"] = run_workloads(inference, engines, config.repeats, log, RATIO_ENGINES)
     else:
         results["inference"] = {"skipped": "minitorch has no no_grad"}
 

@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Target", "evaluate_targets"]
+__all__ = ["TENSOR_LIMITS", "Target", "evaluate_targets", "evaluate_tensor_targets"]
 
 
 @dataclass(frozen=True)
@@ -85,4 +85,24 @@ def evaluate_targets(results: dict[str, Any], large: int, small: int) -> list[Ta
     ratio = paired.get("gc_on", {}).get("ratio")
     targets.append(Target(f"minitorch per-op time, (a) N={large:,} / N={small:,}, gc on (paired)",
                           ratio, 1.3, "x"))
+    return targets
+
+
+TENSOR_LIMITS = (
+    ("mlp", "numpy", 1.2, "NumPy by hand"),
+    ("mlp", "torch", 1.5, "torch"),
+    ("broadcast", "torch", 2.0, "torch"),
+)
+"""The tensor targets: (workload group, other engine, limit on minitorch / other, its label)."""
+
+
+def evaluate_tensor_targets(tensor: dict[str, Any]) -> list[Target]:
+    """The tensor suite's targets: minitorch's total time over another engine's, with the GC on."""
+    by_group = {w["group"]: w for w in tensor["workloads"]}
+    targets = []
+    for group, other, limit, label in TENSOR_LIMITS:
+        w = by_group.get(group)
+        title = w["title"] if w is not None else group
+        targets.append(Target(f"gc on: minitorch / {label} total, {title}",
+                              _ratio(w, "gc_on", other), limit, "x"))
     return targets

@@ -24,10 +24,16 @@ GC_MODES = ("gc_on", "gc_off")
 
 @dataclass(frozen=True)
 class Sample:
-    """The forward and backward time of one run, in nanoseconds."""
+    """The forward and backward time of one run, in nanoseconds.
+
+    ``cpu_ns`` is the CPU time of the process over both passes (``time.process_time_ns``): on a
+    machine shared with other work, time spent waiting for a core counts in the wall-clock times
+    but not here. Every engine runs on one thread, so for a busy engine the two agree.
+    """
 
     forward_ns: int
     backward_ns: int
+    cpu_ns: int = 0
 
     @property
     def total_ns(self) -> int:
@@ -39,20 +45,24 @@ def measure(case: Case, gc_off: bool) -> tuple[Sample, Check]:
     inputs = case.setup()
     gc.collect()
     clock = time.perf_counter_ns
+    cpu_clock = time.process_time_ns
     if gc_off:
         gc.disable()
     try:
+        c0 = cpu_clock()
         t0 = clock()
         state = case.forward(inputs)
         t1 = clock()
-        check = case.backward(state)
+        result = case.backward(state)
         t2 = clock()
+        c2 = cpu_clock()
     finally:
         if gc_off:
             gc.enable()
-    del state, inputs
+    check = case.checked(result)
+    del state, inputs, result
     gc.collect()
-    return Sample(t1 - t0, t2 - t1), check
+    return Sample(t1 - t0, t2 - t1, c2 - c0), check
 
 
 @dataclass
@@ -70,12 +80,17 @@ class Series:
             statistics.median(s.total_ns for s in self.samples) * scale,
         )
 
-    def ratio_to(self, other: Series) -> float:
-        """The median over repeats of ``total(self) / total(other)`` within the same repeat."""
+    def median_cpu_us_per_op(self, ops: int) -> float:
+        """Median CPU time (forward plus backward) per operation, in microseconds."""
+        return statistics.median(s.cpu_ns for s in self.samples) * 1e-3 / ops
+
+    def ratio_to(self, other: Series, cpu: bool = False) -> float:
+        """The median over repeats of ``total(self) / total(other)`` within the same repeat
+        (of their CPU times with ``cpu``)."""
         ratios = [
-            a.total_ns / b.total_ns
+            a.cpu_ns / b.cpu_ns if cpu else a.total_ns / b.total_ns
             for a, b in zip(self.samples, other.samples, strict=True)
-            if b.total_ns > 0
+            if (b.cpu_ns if cpu else b.total_ns) > 0
         ]
         return statistics.median(ratios) if ratios else float("nan")
 

@@ -21,7 +21,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeAlias
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -155,7 +155,7 @@ class Optimizer:
         pass
 
 
-Number: TypeAlias = float | npt.NDArray[np.float64]
+Number = float | npt.NDArray[np.float64]
 """A parameter's value or derivative as the optimizers compute with it: a float or an array."""
 
 

@@ -38,8 +38,8 @@ from .tensor_data import (
 __all__ = [
     "TensorProtocol", "Tensor", "TensorT", "MapProto", "TensorOps", "TensorBackend", "SimpleOps",
     "SimpleBackend", "tensor_map", "tensor_zip", "tensor_reduce", "tensor_matrix_multiply",
-    "broadcast_shape_for", "matmul_shape", "check_tensor", "check_backend", "check_dim",
-    "check_function", "check_out_shape", "check_start",
+    "broadcast_shape_for", "matmul_shape", "sigmoid_back_from_output", "check_tensor",
+    "check_backend", "check_dim", "check_function", "check_out_shape", "check_start",
 ]
 
 
@@ -110,6 +110,11 @@ class MapProto(Protocol):
     """A tensor map: ``fn_map(a)`` or ``fn_map(a, out)`` (``out`` filled in, ``a`` broadcast to it)."""
 
     def __call__(self, x: Tensor, out: Tensor | None = ..., /) -> Tensor: ...
+
+
+def sigmoid_back_from_output(s: float, d: float) -> float:
+    """Return ``d * s * (1 - s)``: the gradient through a sigmoid whose output was ``s``."""
+    return d * s * (1.0 - s)
 
 
 def broadcast_shape_for(operation: str, shape1: UserShape, shape2: UserShape) -> tuple[int, ...]:
@@ -304,6 +309,7 @@ class TensorBackend:
         self.relu_back_zip = ops.zip(operators.relu_back)
         self.log_back_zip = ops.zip(operators.log_back)
         self.inv_back_zip = ops.zip(operators.inv_back)
+        self.sigmoid_back_zip = ops.zip(sigmoid_back_from_output)
         # Reductions
         self.add_reduce = ops.reduce(operators.add, 0.0)
         self.mul_reduce = ops.reduce(operators.mul, 1.0)

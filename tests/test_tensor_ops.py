@@ -119,12 +119,33 @@ def test_simple_and_numpy_backends_give_the_same_numbers(data: st.DataObject) ->
     np.testing.assert_allclose(results[0], results[1], rtol=1e-12)
 
 
+EDGE_VALUES = [-1000.0, -745.5, -720.0, -708.5, -1.0, -0.0, 0.0, 1.0, 720.0, 1000.0, float("nan")]
+
+
 def test_numpy_backend_matches_operators_on_edge_cases() -> None:
-    values = [-1000.0, -1.0, -0.0, 0.0, 1.0, 1000.0, float("nan")]
-    t = minitorch.tensor(values)
+    t = minitorch.tensor(EDGE_VALUES)
     for name, fn in [("sigmoid_map", operators.sigmoid), ("relu_map", operators.relu)]:
         got = getattr(minitorch.NumpyBackend, name)(t).to_numpy()
-        np.testing.assert_array_equal(got, [fn(v) for v in values])
+        np.testing.assert_array_equal(got, [fn(v) for v in EDGE_VALUES], err_msg=name)
+
+
+@pytest.mark.parametrize("d", [2.5, float("inf"), float("nan")])
+def test_numpy_relu_back_matches_operators_on_edge_cases(d: float) -> None:
+    x = minitorch.tensor(EDGE_VALUES)
+    grad = minitorch.tensor([d] * len(EDGE_VALUES))
+    got = minitorch.NumpyBackend.relu_back_zip(x, grad).to_numpy()
+    np.testing.assert_array_equal(got, [operators.relu_back(v, d) for v in EDGE_VALUES])
+
+
+def test_numpy_sigmoid_back_matches_the_formula_on_the_loops() -> None:
+    s = minitorch.tensor([0.0, 0.25, 0.5, 1.0, float("nan")])
+    grad = minitorch.tensor([[1.0], [-3.0]])
+    numpy_result = minitorch.NumpyBackend.sigmoid_back_zip(s, grad).to_numpy()
+    loop_result = minitorch.SimpleBackend.sigmoid_back_zip(
+        minitorch.tensor(s.to_numpy().tolist(), backend=minitorch.SimpleBackend),
+        minitorch.tensor(grad.to_numpy().tolist(), backend=minitorch.SimpleBackend),
+    ).to_numpy()
+    np.testing.assert_array_equal(numpy_result, loop_result)
 
 
 def test_unknown_function_falls_back_to_the_loops() -> None:
