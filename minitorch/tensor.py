@@ -368,20 +368,35 @@ class Tensor:
         return source.view(self.size)
 
     def sum(self, dim: int | None = None) -> Tensor:
-        """Sum over ``dim`` (kept with size 1), or over everything into shape ``(1,)``."""
+        """Sum over ``dim`` (kept with size 1), or over everything into shape ``(1,)``.
+
+        Raises:
+            TypeError: if ``dim`` is not an int.
+            IndexingError: if ``dim`` is out of range (``-dims <= dim < dims``).
+        """
         if dim is None:
             return Sum.apply(self._flat(), self._ensure_tensor(0))
         return Sum.apply(self, self._ensure_tensor(self._dim(dim, "sum")))
 
     def mean(self, dim: int | None = None) -> Tensor:
-        """Mean over ``dim`` (kept with size 1), or over everything into shape ``(1,)``."""
+        """Mean over ``dim`` (kept with size 1), or over everything into shape ``(1,)``.
+
+        Raises:
+            TypeError: if ``dim`` is not an int.
+            IndexingError: if ``dim`` is out of range (``-dims <= dim < dims``).
+        """
         if dim is None:
             return self.sum() / self.size
         d = self._dim(dim, "mean")
         return self.sum(d) / self.shape[d]
 
     def all(self, dim: int | None = None) -> Tensor:
-        """1.0 where every element (along ``dim``, or everywhere) is non-zero."""
+        """1.0 where every element (along ``dim``, or everywhere) is non-zero.
+
+        Raises:
+            TypeError: if ``dim`` is not an int.
+            IndexingError: if ``dim`` is out of range (``-dims <= dim < dims``).
+        """
         if dim is None:
             return All.apply(self._flat(), self._ensure_tensor(0))
         return All.apply(self, self._ensure_tensor(self._dim(dim, "all")))

@@ -227,10 +227,10 @@ def backward_through(fn: Any, *inputs: Tensor) -> None:
     fn.apply(*inputs).sum().backward()
 
 
-def sgd_step_with_grad(grad: Any) -> None:
+def step_with_grad(optimizer: Any, grad: Any) -> None:
     p = Parameter(tensor([1.0, 2.0], requires_grad=True))
     p.value.grad = grad
-    SGD([p]).step()
+    optimizer([p]).step()
 
 
 def broken_backward_sum(a: Tensor) -> Tensor:
@@ -773,9 +773,18 @@ CASES = [
          r"grad_check: broken_backward_sum: argument 0 \(shape \(2, 3\)\) at index"),
     # ## Tensor parameters
     Case("Parameter", "a computed Tensor", lambda: Parameter(leaf23() * 2.0), TypeError, r"Parameter\(\).*leaf Tensor.*Mul.*detach\(\)"),
-    Case("SGD", "a Tensor grad of another shape", lambda: sgd_step_with_grad(zeros((2, 2))), ValueError,
+    Case("SGD", "a Tensor grad of another shape", lambda: step_with_grad(SGD, zeros((2, 2))), ValueError,
          r"SGD\.step\(\): parameter 0.*shape \(2,\).*\.grad of shape \(2, 2\)"),
-    Case("SGD", "a grad that is an array", lambda: sgd_step_with_grad(np.zeros(2)), ValueError, r"SGD\.step\(\): parameter 0.*ndarray"),
+    Case("Adam", "a Tensor grad of another shape", lambda: step_with_grad(Adam, zeros((1,))), ValueError,
+         r"Adam\.step\(\): parameter 0.*\.grad of shape \(1,\)"),
+    Case("Module", "add_parameter with a computed Tensor", lambda: Module().add_parameter("w", leaf23() * 2.0), TypeError,
+         r"leaf Tensor"),
+    Case("Parameter", "update with a computed Tensor", lambda: Parameter(leaf23()).update(leaf23().sum()), TypeError,
+         r"Parameter\.update\(\).*leaf Tensor.*Sum"),
+    Case("Tensor", "permute with no order", lambda: t23().permute(), IndexingError, r"permute\(\)"),
+    Case("Tensor", "view with no shape", lambda: t23().view(), IndexingError, r"view: cannot view.*as shape \(\)"),
+    Case("Tensor", "view with a tuple of the wrong size", lambda: t23().view((3, 3)), IndexingError, r"as shape \(3, 3\)"),
+    Case("SGD", "a grad that is an array", lambda: step_with_grad(SGD, np.zeros(2)), ValueError, r"SGD\.step\(\): parameter 0.*ndarray"),
 ]
 
 
