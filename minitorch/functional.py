@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from . import functional_arrays as arrays
+from .array_trace import TracedTensor
 from .autodiff import backpropagate, enable_grad
 from .checks import object_array
 from .pytree import leaves_like, tree_leaves, tree_map
@@ -40,8 +42,12 @@ __all__ = ["grad", "value_and_grad", "grad_named", "multigrad_dict", "jacobian",
 # ## Boxing arguments into leaves of a trace, and reading results back
 
 
-def _box(value: Any, level: int, leaves: list[Scalar], path: str) -> Any:
-    """Replace every number of ``value`` by a leaf Scalar of ``level``, appending each to ``leaves``."""
+def _box(value: Any, level: int, leaves: list[Any], path: str, traced_arrays: bool = False) -> Any:
+    """Replace every number of ``value`` by a leaf Scalar of ``level``, appending each to ``leaves``.
+
+    With ``traced_arrays`` (the array path, :mod:`minitorch.functional_arrays`), every number and
+    array becomes one traced array of ``level`` instead.
+    """
 
     def leaf(x: Any) -> Scalar:
         data = x if isinstance(x, Scalar) else float(x)
@@ -49,7 +55,11 @@ def _box(value: Any, level: int, leaves: list[Scalar], path: str) -> Any:
         leaves.append(s)
         return s
 
-    def box_leaf(x: Any, _: str) -> Any:
+    def box_leaf(x: Any, where: str) -> Any:
+        if traced_arrays:
+            traced = arrays.box_array_leaf(x, level, where)
+            leaves.append(traced)
+            return traced
         if isinstance(x, np.ndarray):
             return _object_array([leaf(e) for e in x.ravel()], x.shape)
         return leaf(x)
@@ -68,15 +78,18 @@ def _as_array(items: list[Any], shape: tuple[int, ...]) -> np.ndarray:
     return _object_array(items, shape)
 
 
-def _read_derivatives(original: Any, leaves: list[Scalar]) -> Any:
+def _read_derivatives(original: Any, leaves: list[Any]) -> Any:
     """The derivatives of ``leaves`` arranged like ``original`` (0.0 where none arrived)."""
+    if leaves and isinstance(leaves[0], TracedTensor):
+        traced = iter(leaves)
+        return tree_map(lambda x, _: arrays.read_array_derivative(x, next(traced)), original)
     remaining = iter(leaves)
 
     def derivative() -> Any:
         d = next(remaining).derivative
         if d is None:
             return 0.0
-        return d if isinstance(d, Scalar) else float(d)
+        return d if isinstance(d, (Scalar, TracedTensor)) else float(d)
 
     def read(x: Any, _: str) -> Any:
         if isinstance(x, np.ndarray):
@@ -90,6 +103,8 @@ def _unbox(value: Any, level: int) -> Any:
     """Strip this trace's Scalars from an output, leaving floats or lower-level Scalars."""
     if isinstance(value, Scalar):
         return value.data if value.level == level else value
+    if isinstance(value, TracedTensor):
+        return arrays.unbox_array(value, level)
     if isinstance(value, np.ndarray) and value.dtype == object:
         return _as_array([_unbox(x, level) for x in value.ravel()], value.shape)
     if isinstance(value, (list, tuple, dict)):
@@ -98,11 +113,15 @@ def _unbox(value: Any, level: int) -> Any:
 
 
 def _is_variable(x: Any, level: int) -> bool:
+    if isinstance(x, TracedTensor):
+        return arrays.is_array_variable(x, level)
     return isinstance(x, Scalar) and x.level == level and not x.is_constant()
 
 
 def _scalar_output(out: Any, who: str) -> Any:
     """Accept a Scalar, a real number or a one-element array as the output of ``grad``'s function."""
+    if isinstance(out, TracedTensor):
+        return arrays.array_scalar_output(out, who)
     if isinstance(out, np.ndarray) and out.size == 1 and out.ndim <= 1:
         return out.reshape(()).item() if out.dtype == object else float(out.reshape(()))
     if isinstance(out, Scalar) or (isinstance(out, (int, float)) and not isinstance(out, bool)):
@@ -119,7 +138,7 @@ def _backprop_scalar_output(out: Any, level: int, who: str) -> Any:
     """Check that ``out`` is a scalar and, if it depends on this trace, backpropagate from it."""
     out = _scalar_output(out, who)
     if _is_variable(out, level):
-        backpropagate(out, 1.0)
+        backpropagate(out, np.ones(()) if isinstance(out, TracedTensor) else 1.0)
     return out
 
 
@@ -183,10 +202,12 @@ def _value_and_grad(fun: Callable[..., Any], argnum: int, who: str) -> Callable[
     def value_and_grad_fun(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
         _check_argnum(argnum, args, who)
         level = new_level()
-        leaves: list[Scalar] = []
+        leaves: list[Any] = []
         boxed = list(args)
-        boxed[argnum] = _box(args[argnum], level, leaves, f"{who}: args[{argnum}]")
-        out = _backprop_scalar_output(fun(*boxed, **kwargs), level, who)
+        on_arrays = arrays.traces_arrays((args[argnum],))
+        boxed[argnum] = _box(args[argnum], level, leaves, f"{who}: args[{argnum}]", on_arrays)
+        out = fun(*boxed, **kwargs)
+        out = _backprop_scalar_output(arrays.lift_outputs(out) if on_arrays else out, level, who)
         return _unbox(out, level), _read_derivatives(args[argnum], leaves)
 
     return value_and_grad_fun
@@ -234,11 +255,13 @@ def multigrad_dict(fun: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
     def multigrad_fun(*args: Any, **kwargs: Any) -> dict[str, Any]:
         bound = _bind(fun, args, kwargs)
         level = new_level()
-        leaves: dict[str, list[Scalar]] = {}
+        leaves: dict[str, list[Any]] = {}
+        on_arrays = arrays.traces_arrays(tuple(bound.arguments.values()))
         for name, value in bound.arguments.items():
             leaves[name] = []
-            bound.arguments[name] = _box(value, level, leaves[name], f"multigrad_dict: {name}")
-        _backprop_scalar_output(fun(*bound.args, **bound.kwargs), level, "multigrad_dict")
+            bound.arguments[name] = _box(value, level, leaves[name], f"multigrad_dict: {name}", on_arrays)
+        out = fun(*bound.args, **bound.kwargs)
+        _backprop_scalar_output(arrays.lift_outputs(out) if on_arrays else out, level, "multigrad_dict")
         original = _bind(fun, args, kwargs).arguments
         return {name: _read_derivatives(original[name], leaves[name]) for name in leaves}
 
@@ -271,9 +294,11 @@ def grad_named(fun: Callable[..., Any], argname: str) -> Callable[..., Any]:
         bound = _bind(fun, args, kwargs)
         original = bound.arguments[argname]
         level = new_level()
-        leaves: list[Scalar] = []
-        bound.arguments[argname] = _box(original, level, leaves, f"grad_named: {argname}")
-        _backprop_scalar_output(fun(*bound.args, **bound.kwargs), level, "grad_named")
+        leaves: list[Any] = []
+        on_arrays = arrays.traces_arrays((original,))
+        bound.arguments[argname] = _box(original, level, leaves, f"grad_named: {argname}", on_arrays)
+        out = fun(*bound.args, **bound.kwargs)
+        _backprop_scalar_output(arrays.lift_outputs(out) if on_arrays else out, level, "grad_named")
         return _read_derivatives(original, leaves)
 
     return grad_named_fun
@@ -311,14 +336,17 @@ def jacobian(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
     def jacobian_fun(*args: Any, **kwargs: Any) -> Any:
         _check_argnum(argnum, args, "jacobian")
         x = args[argnum]
-        if not isinstance(x, (np.ndarray, Scalar, int, float)) or isinstance(x, bool):
+        if not isinstance(x, (np.ndarray, Scalar, TracedTensor, int, float)) or isinstance(x, bool):
             raise TypeError(
                 f"jacobian: args[{argnum}] is {type(x).__name__}; jacobian differentiates numbers "
                 "and arrays (use grad for structured arguments, or flatten them first)"
             )
         level = new_level()
-        leaves: list[Scalar] = []
+        leaves: list[Any] = []
         boxed = list(args)
+        if arrays.traces_arrays((x,)):
+            boxed[argnum] = _box(x, level, leaves, f"jacobian: args[{argnum}]", traced_arrays=True)
+            return arrays.array_jacobian(arrays.lift_outputs(fun(*boxed, **kwargs)), leaves[0], level)
         boxed[argnum] = _box(x, level, leaves, f"jacobian: args[{argnum}]")
         elements, out_shape = _output_elements(fun(*boxed, **kwargs))
         rows: list[Any] = []
@@ -363,13 +391,17 @@ def vjp(fun: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tu
     """
     check_transform(fun, "vjp")
     level = new_level()
-    leaves: list[list[Scalar]] = []
+    leaves: list[list[Any]] = []
     boxed = []
+    on_arrays = arrays.traces_arrays(primals)
     for i, primal in enumerate(primals):
         leaves.append([])
-        boxed.append(_box(primal, level, leaves[-1], f"vjp: primals[{i}]"))
+        boxed.append(_box(primal, level, leaves[-1], f"vjp: primals[{i}]", on_arrays))
     with enable_grad():
         out = fun(*boxed)
+    if on_arrays or any(isinstance(o, TracedTensor) for o in tree_leaves(out)):
+        out = arrays.lift_outputs(out)
+        return _unbox(out, level), _array_vjp_fn(fun, out, primals, leaves, level)
     out_elements = [x for o in tree_leaves(out) for x in np.ravel(o)]
     out_plain = _unbox(out, level)
 
@@ -403,6 +435,30 @@ def _is_tree(value: Any) -> bool:
     return isinstance(value, (list, tuple, dict))
 
 
+def _array_vjp_fn(
+    fun: Callable[..., Any], out: Any, primals: tuple[Any, ...], leaves: list[list[Any]], level: int
+) -> Callable[[Any], tuple[Any, ...]]:
+    """``vjp``'s function on the array path: one reverse pass per call."""
+    outputs = tree_leaves(out)
+
+    @enable_grad()
+    def vjp_fn(g: Any) -> tuple[Any, ...]:
+        for group in leaves:
+            for leaf in group:
+                leaf.grad = None
+        cotangents = tree_leaves(g)
+        if len(cotangents) != len(outputs):
+            raise ValueError(
+                f"vjp: the cotangent has {len(cotangents)} part(s) but the output of "
+                f"{getattr(fun, '__name__', 'fun')} has {len(outputs)}; pass a cotangent with "
+                "the structure and shape of the output"
+            )
+        arrays.array_vjp(outputs, cotangents, level)
+        return tuple(_read_derivatives(p, group) for p, group in zip(primals, leaves, strict=True))
+
+    return vjp_fn
+
+
 # ## Forward mode
 
 
@@ -424,11 +480,18 @@ def jvp(fun: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, 
             f"got {type(primals).__name__} and {type(tangents).__name__}"
         )
     level = new_level()
+    on_arrays = arrays.traces_arrays(primals)
     with forward_trace(level) as table, enable_grad():
         boxed = []
         for i, (primal, tangent) in enumerate(zip(primals, tangents, strict=True)):
-            leaves: list[Scalar] = []
-            boxed.append(_box(primal, level, leaves, f"jvp: primals[{i}]"))
+            leaves: list[Any] = []
+            boxed.append(_box(primal, level, leaves, f"jvp: primals[{i}]", on_arrays))
+            if on_arrays:
+                # One tangent per leaf, laid out like the primal (dicts matched by key).
+                parts = leaves_like(tangent, primal, f"jvp: tangents[{i}]", whole=True)
+                for leaf, t in zip(leaves, parts, strict=True):
+                    table[leaf.unique_id] = arrays.as_tangent(t, leaf.shape, f"jvp: tangents[{i}]")
+                continue
             directions = [
                 t for leaf in leaves_like(tangent, primal, f"jvp: tangents[{i}]") for t in np.ravel(leaf)
             ]
@@ -440,14 +503,18 @@ def jvp(fun: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, 
             for leaf, t in zip(leaves, directions, strict=True):
                 table[leaf.unique_id] = t if isinstance(t, Scalar) else float(t)
         out = fun(*boxed)
+        if on_arrays:
+            out = arrays.lift_outputs(out)
 
         def tangent_of(x: Any) -> Any:
+            if on_arrays or isinstance(x, TracedTensor):
+                return arrays.array_tangent(x, level, table)
             if isinstance(x, Scalar) and x.level == level:
                 return table.get(x.unique_id, 0.0)
             return 0.0
 
         def tangent_tree(value: Any) -> Any:
-            if isinstance(value, np.ndarray):
+            if isinstance(value, np.ndarray) and not on_arrays:
                 return _as_array([tangent_of(x) for x in value.ravel()], value.shape)
             if isinstance(value, (list, tuple, dict)):
                 return tree_map(lambda x, _: tangent_tree(x), value, "output")

@@ -36,6 +36,8 @@ from typing import Any
 
 import numpy as np
 
+from .array_primitive import array_node_for, missing_vjpmaker
+from .array_trace import is_traced
 from .autodiff import Context
 from .checks import object_array
 from .pytree import leaves_like
@@ -127,10 +129,7 @@ class _PrimitiveNode(ScalarFunction):
                 continue
             maker = prim.vjpmakers.get(k)
             if maker is None:
-                raise NotImplementedError(
-                    f"primitive {prim.__name__}: argument {k} is being differentiated but has no "
-                    f"vjpmaker; register one with defvjp({prim.__name__}, ...) at position {k}"
-                )
+                raise missing_vjpmaker(prim.__name__, k)
             cotangent = maker(ans, *args, **call.kwargs)(d_output)
             # Laid out like the argument (a dict by key, not by insertion order).
             values = leaves_like(cotangent, args[k], f"primitive {prim.__name__}: the vjp for argument {k}")
@@ -167,11 +166,12 @@ class Primitive:
         self.vjpmakers: dict[int, VJPMaker] = {}
         self.__name__ = getattr(fun, "__name__", "primitive")
         functools.update_wrapper(self, fun)
-        # The primitive's own node class, so graphs and messages show its name.
+        # The primitive's own node classes, so graphs and messages show its name.
         self.node: type[_PrimitiveNode] = _NodeClass(  # type: ignore[assignment]  # a subclass of it
             self.__name__, (_PrimitiveNode,),
             {"__doc__": f"The graph node of primitive {self.__name__}.", "primitive": self},
         )
+        self.array_node = array_node_for(self.__name__)  # for calls on traced arrays
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled by name, as functions are: its vjpmakers are often lambdas, which cannot be.
@@ -195,6 +195,13 @@ class Primitive:
         return self
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if any(is_traced(a) for a in args):  # a traced array: one array node (array_primitive)
+            if any(is_traced(v) for v in kwargs.values()):
+                raise TypeError(
+                    f"primitive {self.__name__}: a keyword argument is a traced array; keyword "
+                    "arguments are never differentiated, so pass it positionally"
+                )
+            return self.array_node.apply(self, kwargs, *args)
         call = _Call(self, args, kwargs)
         values = call.flat_values()
         if not any(isinstance(v, Scalar) for v in values):

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from .array_trace import TracedTensor
 from .scalar import Scalar
 
 __all__ = ["flatten", "tree_map", "tree_leaves", "is_leaf", "leaves_like"]
@@ -33,10 +34,11 @@ Leaf = Any  # a real number, a Scalar, or a NumPy array of them
 
 
 def is_leaf(value: Any) -> bool:
-    """True for the leaves of a pytree: real numbers (not bool), Scalars and NumPy arrays."""
+    """True for the leaves of a pytree: real numbers (not bool), Scalars, NumPy arrays and the
+    traced arrays of the functional API."""
     if isinstance(value, (bool, np.bool_)):
         return False
-    return isinstance(value, (numbers.Real, Scalar, np.ndarray))
+    return isinstance(value, (numbers.Real, Scalar, np.ndarray, TracedTensor))
 
 
 def _check_array(value: np.ndarray, path: str) -> None:
@@ -79,8 +81,11 @@ def tree_leaves(value: Any) -> list[Leaf]:
     return leaves
 
 
-def leaves_like(value: Any, like: Any, path: str = "value") -> list[Any]:
+def leaves_like(value: Any, like: Any, path: str = "value", whole: bool = False) -> list[Any]:
     """The numbers of ``value``, taken in the order of the numbers of ``like`` (same structure).
+
+    With ``whole``, each leaf of ``value`` is returned as it is (an array stays one item) instead of
+    being split into its numbers: the array path of the functional API pairs whole arrays.
 
     Dicts are matched by key, not by insertion order: ``{"b": 1, "a": 2}`` laid out like
     ``{"a": 0.0, "b": 0.0}`` gives ``[2, 1]``. An array in ``like`` takes an array (or number)
@@ -104,7 +109,7 @@ def leaves_like(value: Any, like: Any, path: str = "value") -> list[Any]:
             )
         return [
             x for i, (v, w) in enumerate(zip(value, like, strict=True))
-            for x in leaves_like(v, w, f"{path}[{i}]")
+            for x in leaves_like(v, w, f"{path}[{i}]", whole)
         ]
     if isinstance(like, dict):
         if not isinstance(value, dict) or set(value) != set(like):
@@ -116,9 +121,11 @@ def leaves_like(value: Any, like: Any, path: str = "value") -> list[Any]:
                 f"{path} should be a dict with the keys {', '.join(sorted(map(repr, like)))} of the "
                 f"value it goes with, got {got}"
             )
-        return [x for k, w in like.items() for x in leaves_like(value[k], w, f"{path}[{k!r}]")]
+        return [x for k, w in like.items() for x in leaves_like(value[k], w, f"{path}[{k!r}]", whole)]
     if not is_leaf(like):
         return []
+    if whole:
+        return [value]
     size = _size(like)
     items = list(np.ravel(value)) if isinstance(value, (np.ndarray, list, tuple)) else [value]
     if len(items) != size:
@@ -153,7 +160,8 @@ def flatten(value: Any) -> tuple[np.ndarray, Callable[[np.ndarray], Any]]:
     """
 
     def as_floats(leaf: Leaf, path: str) -> np.ndarray:
-        if isinstance(leaf, Scalar) or (isinstance(leaf, np.ndarray) and leaf.dtype == object):
+        holds_scalars = isinstance(leaf, np.ndarray) and leaf.dtype == object
+        if isinstance(leaf, (Scalar, TracedTensor)) or holds_scalars:
             raise TypeError(
                 f"flatten: {path} holds Scalars; flatten works on plain numbers and arrays"
             )

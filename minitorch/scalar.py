@@ -309,9 +309,10 @@ class Scalar:
 
         Raises:
             ValueError: if this Scalar is not a leaf.
-            TypeError: if ``x`` is not a number (or a Scalar, inside the functional API).
+            TypeError: if ``x`` is not a number (or, inside the functional API, a traced value of
+                a lower level: a Scalar or a traced array, both of which carry a ``level``).
         """
-        if type(x) is not float and not is_real(x) and not isinstance(x, Scalar):
+        if type(x) is not float and not is_real(x) and not isinstance(getattr(x, "level", None), int):
             raise TypeError(
                 f"accumulate_derivative: Scalar {self.name} was given {type(x).__name__} {x!r}; a "
                 "derivative must be a number"

@@ -194,6 +194,13 @@ SUPPORTED_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
 }
 
 
+def _defers_to(x: Any) -> bool:
+    """True for an operand of another type that implements NumPy's ufunc protocol itself."""
+    own = getattr(type(x), "__array_ufunc__", None)
+    scalar = fns.ScalarFunction.value_type  # the Scalar class (this module sits below scalar.py)
+    return own is not None and not isinstance(x, (np.ndarray, scalar))
+
+
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Evaluate ``ufunc`` on inputs that include Scalars (the body of ``Scalar.__array_ufunc__``).
 
@@ -201,6 +208,8 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: d
         TypeError: for a ufunc, a ufunc method or a keyword argument that is not supported.
     """
     name = f"numpy.{ufunc.__name__}"
+    if any(_defers_to(x) for x in inputs):
+        return NotImplemented  # NumPy then asks that operand (a traced array of the functional API)
     # This module sits below scalar.py (Scalar calls it), so it knows Scalars as what the inputs are
     # when they are neither numbers nor arrays.
     lone = len(inputs) == 1 and _is_scalar(inputs[0])

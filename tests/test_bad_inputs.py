@@ -439,7 +439,7 @@ CASES = [
     Case("jvp", "more tangents than primals", lambda: jvp(square, (1.0,), (1.0, 2.0)), TypeError,
          r"jvp: primals and tangents"),
     Case("jvp", "a tangent of the wrong size", lambda: jvp(square, (np.zeros(2),), (np.zeros(3),)), ValueError,
-         r"jvp: tangents\[0\] has 3"),
+         r"jvp: tangents\[0\] has (3|shape \(3,\))"),
     Case("jvp", "a tangent dict with other keys",
          lambda: jvp(lambda p: p["a"], ({"a": 1.0, "b": 1.0},), ({"a": 1.0, "c": 0.0},)), ValueError,
          r"jvp: tangents\[0\].*keys 'a', 'b'"),

@@ -37,8 +37,8 @@ def sum_of_squares(tree: Any) -> Any:
         for item in tree:
             total = total + sum_of_squares(item)
         return total
-    # A 0-d array of Scalars times itself is a lone Scalar, so np.sum must accept one.
-    return np.sum(tree * tree) if isinstance(tree, np.ndarray) else tree * tree
+    # Arrays arrive as traced arrays (minitorch Tensors), plain arrays when not differentiated.
+    return np.sum(tree * tree) if isinstance(tree, (np.ndarray, minitorch.Tensor)) else tree * tree
 
 
 def doubled(tree: Any) -> Any:

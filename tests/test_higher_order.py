@@ -94,7 +94,8 @@ def test_builtin_grad_of_grad_matches_central_difference(case: Builtin, data: st
 def test_builtin_hessian_equals_grad_of_grad(case: Builtin) -> None:
     x = 0.7
     assert hessian(case.fun)(x) == pytest.approx(grad(grad(case.fun))(x), rel=1e-12)
-    H = hessian(lambda v: case.fun(v[0]) + case.fun(v[1]) * v[0])(np.array([0.7, 1.3]))
+    # Scalar functions apply to elements: an object array keeps the element path (Scalars).
+    H = hessian(lambda v: case.fun(v[0]) + case.fun(v[1]) * v[0])(np.array([0.7, 1.3], dtype=object))
     assert H.shape == (2, 2)
     np.testing.assert_allclose(H, H.T, rtol=1e-10, atol=1e-12)
 

@@ -203,12 +203,21 @@ def test_primitive_vjp_of_wrong_shape_raises_value_error() -> None:
         grad(total)(np.array([1.0, 2.0]))
 
 
-def test_primitive_returning_an_array_raises_type_error() -> None:
+def test_primitive_returning_an_array_works_on_arrays() -> None:
     @primitive
     def doubled(x: np.ndarray) -> np.ndarray:
         return 2.0 * x
 
-    with pytest.raises(TypeError, match=r"doubled.*single number"):
+    defvjp(doubled, lambda ans, x: lambda g: 2.0 * g)
+    np.testing.assert_allclose(grad(lambda x: np.sum(doubled(x) ** 2))(np.array([1.0, 2.0])), [8.0, 16.0])
+
+
+def test_primitive_returning_an_array_without_a_vjp_names_it() -> None:
+    @primitive
+    def doubled(x: np.ndarray) -> np.ndarray:
+        return 2.0 * x
+
+    with pytest.raises(NotImplementedError, match=r"doubled.*defvjp"):
         grad(lambda x: np.sum(doubled(x)))(np.array([1.0, 2.0]))
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..array_trace import TracedTensor, innermost_array
 from ..checks import check_int, check_real, innermost
 from ..functional import check_transform, jvp, vjp
 from ..pytree import flatten, tree_leaves, tree_map
@@ -28,6 +29,12 @@ def _dot(tree: Any, direction: np.ndarray) -> Any:
     total: Any = 0.0
     position = 0
     for leaf in tree_leaves(tree):
+        if isinstance(leaf, TracedTensor):  # a whole traced array: one product and one sum
+            n = leaf.size
+            chunk = direction[position : position + n].reshape(leaf.shape)
+            total = total + np.sum(leaf * chunk)
+            position += n
+            continue
         for x in np.ravel(leaf) if isinstance(leaf, np.ndarray) else [leaf]:
             total = total + x * float(direction[position])
             position += 1
@@ -72,9 +79,11 @@ def check_grads(
         check_real(value, f"check_grads({name})", low=0.0)
     check_real(eps, "check_grads(eps)", low=0.0, low_open=True)
 
+    name = getattr(fun, "__name__", type(fun).__name__)
+
     def checker(*args: Any) -> None:
         tree_map(lambda x, _: x, args, "check_grads: args")  # refuse non-numbers, naming their path
-        _check_at(fun, args, tuple(modes), order, 1, (atol, rtol, eps), np.random.default_rng(seed))
+        _check_at(fun, args, tuple(modes), order, 1, (atol, rtol, eps), np.random.default_rng(seed), name)
 
     return checker
 
@@ -87,6 +96,7 @@ def _check_at(
     current: int,
     tolerances: tuple[float, float, float],
     rng: np.random.Generator,
+    name: str,
 ) -> None:
     atol, rtol, eps = tolerances
     x, unflatten = flatten(args)
@@ -107,16 +117,16 @@ def _check_at(
             def directional(*a: Any) -> Any:
                 return _dot(vjp(fun, *a)[1](unflatten_out(u)), v)
 
-        analytic = innermost(directional(*args))
+        analytic = innermost(innermost_array(directional(*args)))
         numeric = float(np.dot(u, numeric_vec))
         if not np.isclose(analytic, numeric, atol=atol, rtol=rtol):
             raise AssertionError(
-                f"check_grads: {mode} mode, order {current}: at the point {args!r} the derivative "
+                f"check_grads({name}): {mode} mode, order {current}: at the point {args!r} the derivative "
                 f"along a random direction is {analytic!r} by autodiff but {numeric!r} by central "
                 f"differences (eps={eps}, atol={atol}, rtol={rtol})"
             )
         if order > 1:
-            _check_at(directional, args, (mode,), order - 1, current + 1, tolerances, rng)
+            _check_at(directional, args, (mode,), order - 1, current + 1, tolerances, rng, name)
 
 
 def _plain(value: Any) -> Any:
@@ -125,6 +135,8 @@ def _plain(value: Any) -> Any:
     def to_float(leaf: Any, _: str) -> Any:
         if isinstance(leaf, np.ndarray) and leaf.dtype == object:
             return np.array([innermost(x) for x in leaf.ravel()]).reshape(leaf.shape)
+        if isinstance(leaf, TracedTensor):
+            return np.asarray(innermost_array(leaf), dtype=float)
         return innermost(leaf) if isinstance(leaf, Scalar) else leaf
 
     return tree_map(to_float, value, "output")
