@@ -412,6 +412,7 @@ def prod(ls: Iterable[float]) -> float:
         TypeError: if ``ls`` is not an iterable (or is a string), or an element is a string, a
             bool, ``None`` or something else that cannot be multiplied.
     """
+    # BEGIN TASK 0.3
     if isinstance(ls, (str, bytes)) or not isinstance(ls, Iterable):
         raise TypeError(f"prod: ls must be a list of numbers, got {type(ls).__name__} {ls!r:.60}")
     ls = list(ls)
@@ -420,6 +421,5 @@ def prod(ls: Iterable[float]) -> float:
             raise TypeError(
                 f"prod: element {i} is {type(x).__name__} {x!r:.60}; pass numbers only"
             )
-    # BEGIN TASK 0.3
     return reduce(mul, 1.0)(ls)
     # END TASK 0.3

@@ -71,12 +71,12 @@ def index_to_position(index: Index | UserIndex, strides: Strides | UserStrides) 
         >>> index_to_position((1, 2), (3, 1))
         5
     """
+    # BEGIN TASK 2.1
     # The checks use constant messages: fast_ops compiles this function with numba.
     if len(index) != len(strides):
         raise IndexingError(
             "index_to_position: index and strides must have the same length (one entry per dimension)"
         )
-    # BEGIN TASK 2.1
     # A plain loop over positions (no zip): the same body compiles with numba in fast_ops.py.
     position = 0
     for k in range(len(strides)):
@@ -107,6 +107,7 @@ def to_index(ordinal: int, shape: Shape | UserShape, out_index: OutIndex) -> Non
         >>> out.tolist()
         [1, 2]
     """
+    # BEGIN TASK 2.1
     # The checks use constant messages: fast_ops compiles this function with numba.
     if len(out_index) < len(shape):
         raise IndexingError("to_index: out_index needs one slot per dimension of shape")
@@ -117,7 +118,6 @@ def to_index(ordinal: int, shape: Shape | UserShape, out_index: OutIndex) -> Non
         raise IndexingError(
             "to_index: ordinal must lie in 0 .. size - 1, where size is the product of shape"
         )
-    # BEGIN TASK 2.1
     remaining = int(ordinal)
     for k in range(len(shape) - 1, -1, -1):
         size = int(shape[k])
@@ -152,23 +152,24 @@ def broadcast_index(
         >>> out.tolist()
         [0, 2]
     """
+    # BEGIN TASK 2.2
     # The checks use constant messages: fast_ops compiles this function with numba.
-    extra = len(big_shape) - len(shape)
-    if extra < 0 or len(big_index) < len(big_shape) or len(out_index) < len(shape):
+    offset = len(big_shape) - len(shape)
+    if offset < 0 or len(big_index) < len(big_shape) or len(out_index) < len(shape):
         raise IndexingError(
             "broadcast_index: shape has more dimensions than big_shape, or big_index/out_index "
             "has fewer entries than its shape"
         )
     for k in range(len(shape)):
-        if shape[k] != 1 and shape[k] != big_shape[k + extra]:
+        if shape[k] == 1:
+            out_index[k] = 0  # this input was repeated along dimension k
+        elif shape[k] == big_shape[k + offset]:
+            out_index[k] = big_index[k + offset]
+        else:
             raise IndexingError(
                 "broadcast_index: shape does not broadcast to big_shape (aligned on the right, "
                 "each size must equal big_shape's or be 1); check with shape_broadcast first"
             )
-    # BEGIN TASK 2.2
-    offset = len(big_shape) - len(shape)
-    for k in range(len(shape)):
-        out_index[k] = big_index[k + offset] if shape[k] != 1 else 0
     # END TASK 2.2
 
 
@@ -184,9 +185,9 @@ def shape_broadcast(shape1: UserShape, shape2: UserShape) -> tuple[int, ...]:
         >>> shape_broadcast((5, 1, 4), (3, 1))
         (5, 3, 4)
     """
+    # BEGIN TASK 2.2
     checked_shape(shape1, "shape_broadcast(shape1)")
     checked_shape(shape2, "shape_broadcast(shape2)")
-    # BEGIN TASK 2.2
     n = max(len(shape1), len(shape2))
     padded1 = [1] * (n - len(shape1)) + [int(s) for s in shape1]
     padded2 = [1] * (n - len(shape2)) + [int(s) for s in shape2]
@@ -470,8 +471,8 @@ class TensorData:
             >>> TensorData([0.0] * 6, (2, 3)).permute(1, 0).strides
             (1, 3)
         """
-        order = checked_index(order, "permute(order)")
         # BEGIN TASK 2.1
+        order = checked_index(order, "permute(order)")
         if sorted(order) != list(range(self.dims)):
             raise IndexingError(
                 f"permute: order {order} must name each dimension of shape {self.shape} once "
