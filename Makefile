@@ -16,7 +16,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[test,dev,plot]"
+	$(BIN)/python -m pip install --quiet -e ".[test,dev,plot,fast]"
 	touch $(STAMP)
 
 $(DOCS_STAMP): $(BIN)/python pyproject.toml
@@ -50,13 +50,15 @@ student: $(STAMP)
 
 $(BENCH_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install --quiet -e . micrograd autograd torch==2.13.0 matplotlib
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e ".[fast]" micrograd autograd torch==2.13.0 matplotlib
 	touch $(BENCH_STAMP)
 
-# make bench: the full run (about 13-17 minutes on 2 cores); make bench BENCH_ARGS=--quick: ~30 s;
-# make bench BENCH_ARGS="--suite tensor": the tensor workloads only (about 1 minute).
+# make bench: the full run (about 13-17 minutes on 2 cores, then 4-6 for FastOps, mostly numba
+# compiling: docs/performance.md); make bench BENCH_ARGS=--quick: ~30 s, then the FastOps part,
+# which still compiles; make bench BENCH_ARGS="--suite tensor": the tensor workloads only.
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
+	$(BENCH_VENV)/bin/python -m bench.fast_backend $(if $(findstring --quick,$(BENCH_ARGS)),--quick,) --json bench/results/fast_backend.json
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) site build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

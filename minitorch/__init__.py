@@ -1,6 +1,16 @@
-"""minitorch: automatic differentiation you can read, in the style of the minitorch course."""
+"""minitorch: automatic differentiation you can read, in the style of the minitorch course.
 
+The numba backends are optional extras and load on first use: ``minitorch.FastOps`` and
+``minitorch.FastBackend`` import :mod:`minitorch.fast_ops` (``pip install "minitorch[fast]"``);
+``minitorch.CudaOps``, ``minitorch.CudaBackend``, ``minitorch.sum_practice`` and
+``minitorch.mm_practice`` import :mod:`minitorch.cuda_ops` (``pip install "minitorch[cuda]"``). So
+``import minitorch`` neither needs numba nor pays for importing it; without numba those names raise
+an ImportError that names the extra.
+"""
+
+import importlib
 import os as _os
+from typing import TYPE_CHECKING, Any
 
 from . import operators, tensor_functions
 from .anomaly import AnomalyError, detect_anomaly
@@ -16,8 +26,11 @@ from .autodiff import (
 )
 from .datasets import Graph, datasets
 from .draw import draw
+from .fast_conv import Conv1dFun, Conv2dFun, conv1d, conv2d
 from .functional import grad, grad_named, hessian, jacobian, jvp, multigrad_dict, value_and_grad, vjp
+from .layers import Conv1d, Conv2d, Linear
 from .module import Module, Parameter
+from .nn import argmax, avgpool2d, dropout, logsoftmax, max, maxpool2d, softmax, tile
 from .numpy_ops import NumpyBackend, NumpyOps
 from .operators import prod
 from .optim import SGD, Adam, Optimizer
@@ -67,6 +80,37 @@ from .testing.diagnose import derivative_check
 if _os.path.isdir(_os.path.join(_os.path.dirname(__file__), "fast")):
     from . import fast  # noqa: F401 - imported for its effect: it installs the speed layer
 
+if TYPE_CHECKING:
+    # For type checkers only: at run time __getattr__ below loads these on first use.
+    from .cuda_ops import CudaBackend, CudaOps, mm_practice, sum_practice  # noqa: F401
+    from .fast_ops import FastBackend, FastOps  # noqa: F401
+
+# The names of the optional numba backends and the module that defines each (see the docstring).
+_OPTIONAL_BACKENDS = {
+    "FastOps": "fast_ops",
+    "FastBackend": "fast_ops",
+    "CudaOps": "cuda_ops",
+    "CudaBackend": "cuda_ops",
+    "sum_practice": "cuda_ops",
+    "mm_practice": "cuda_ops",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the optional backends on first use (PEP 562); other unknown names are AttributeErrors.
+
+    Both modules load together, as the course's package imports both: code written for the course
+    that then calls ``numba.cuda.is_available()`` (its tests do) finds ``numba.cuda`` imported.
+    """
+    module = _OPTIONAL_BACKENDS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'minitorch' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    for other in set(_OPTIONAL_BACKENDS.values()) - {module}:
+        importlib.import_module(f".{other}", __name__)
+    return value
+
+
 __all__ = [
     # Module 0
     "operators", "Module", "Parameter",
@@ -88,4 +132,7 @@ __all__ = [
     "to_index", "strides_from_shape", "shape_broadcast", "broadcast_index", "prod",
     "TensorOps", "TensorBackend", "SimpleOps", "SimpleBackend", "NumpyOps", "NumpyBackend",
     "grad_central_difference", "grad_check", "tensor_functions",
+    # Module 4: networks
+    "conv1d", "conv2d", "Conv1dFun", "Conv2dFun", "tile", "avgpool2d", "max", "argmax", "softmax",
+    "logsoftmax", "maxpool2d", "dropout", "Linear", "Conv1d", "Conv2d",
 ]

@@ -107,7 +107,10 @@ def check_real(value: object, where: str, *, low: float = -math.inf, high: float
     Args:
         value: the argument to check (booleans, strings and NaN are refused).
         where: ``"Class(argument)"``, used in the message.
-        low, high: the bounds; ``low_open``/``high_open`` exclude them.
+        low: the lower bound (included unless ``low_open``).
+        high: the upper bound (included unless ``high_open``).
+        low_open: exclude ``low`` itself.
+        high_open: exclude ``high`` itself.
 
     Raises:
         TypeError: if ``value`` is not a real number (or is a bool).

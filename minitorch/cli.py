@@ -39,6 +39,7 @@ from .train import (
     TrainingDivergedError,
     train,
 )
+from .train_tensor import DIGITS, TENSOR_MODELS, TensorTrainConfig, train_tensor
 
 __all__ = ["build_parser", "main"]
 
@@ -125,29 +126,42 @@ def _add_train_parser(commands: Any) -> None:
         ),
     )
     train_parser.add_argument(
-        "--dataset", type=_dataset_name, choices=list(datasets), default=defaults.dataset,
-        help="the dataset to learn (default: %(default)s)",
+        "--dataset", type=_dataset_name, choices=[*datasets, DIGITS], default=defaults.dataset,
+        help="the dataset to learn (default: %(default)s); digits: scikit-learn's 8x8 digits "
+        "(pip install \"minitorch[data]\")",
     )
     train_parser.add_argument(
-        "--points", type=_positive_int, default=defaults.points, metavar="N",
-        help="the number of training points (default: %(default)s)",
+        "--model", choices=["network", *TENSOR_MODELS], default=None,
+        help="network: the course's Scalar network (toy datasets); mlp, cnn: tensor networks "
+        "trained with minibatches and a held-out split (default: cnn for digits, else network)",
     )
     train_parser.add_argument(
-        "--hidden", type=_positive_int, default=defaults.hidden, metavar="N",
-        help="the width of both hidden layers (default: %(default)s)",
+        "--batch-size", type=_positive_int, default=None, metavar="N",
+        help="examples per step for mlp and cnn (default: 32)",
     )
     train_parser.add_argument(
-        "--epochs", type=_positive_int, default=defaults.epochs, metavar="N",
-        help="the number of gradient steps, each over the whole dataset (default: %(default)s)",
+        "--points", type=_positive_int, default=None, metavar="N",
+        help=f"the number of training points (default: {defaults.points}; mlp: 200, and as many "
+        "held out)",
+    )
+    train_parser.add_argument(
+        "--hidden", type=_positive_int, default=None, metavar="N",
+        help=f"the width of both hidden layers (default: {defaults.hidden}; mlp: 64)",
+    )
+    train_parser.add_argument(
+        "--epochs", type=_positive_int, default=None, metavar="N",
+        help=f"the number of passes over the training set (default: {defaults.epochs} full-batch "
+        "steps for the network; mlp and cnn: 20 on the digits, mlp: 100 on a toy dataset)",
     )
     lr_defaults = ", ".join(f"{lr:g} for {name}" for name, lr in DEFAULT_LR.items())
     train_parser.add_argument(
         "--lr", type=_positive_float, default=None, metavar="RATE",
-        help=f"the learning rate (default: {lr_defaults})",
+        help=f"the learning rate (default: {lr_defaults}; with adam, 0.01 for mlp and 0.005 for "
+        "cnn, ten times that with sgd)",
     )
     train_parser.add_argument(
-        "--optimizer", choices=OPTIMIZERS, default=defaults.optimizer,
-        help="the optimizer (default: %(default)s)",
+        "--optimizer", choices=OPTIMIZERS, default=None,
+        help=f"the optimizer (default: {defaults.optimizer}; mlp and cnn: adam)",
     )
     train_parser.add_argument(
         "--seed", type=int, default=defaults.seed, metavar="N",
@@ -174,7 +188,7 @@ def _add_train_parser(commands: Any) -> None:
 
 def _dataset_name(text: str) -> str:
     """Accept a dataset name in any case (``xor`` -> ``Xor``); argparse's choices check the rest."""
-    by_lower = {name.lower(): name for name in datasets}
+    by_lower = {name.lower(): name for name in [*datasets, DIGITS]}
     return by_lower.get(text.lower(), text)
 
 
@@ -244,6 +258,14 @@ def _run_train(args: argparse.Namespace) -> int:
                 "is an image, so name it like minitorch-train.png"
             )
         _check_writable(parser, "--out", out)
+    model = args.model or ("cnn" if args.dataset == DIGITS else "network")
+    if model != "network":
+        return _run_train_tensor(args, model, out)
+    if args.dataset == DIGITS:
+        parser.error("argument --model: the scalar network learns 2-D points; use --model cnn or "
+                     "--model mlp for the digits")
+    if args.batch_size is not None:
+        parser.error("argument --batch-size: only for --model mlp or cnn")
     graph_format = None
     if args.graph is not None:
         from .draw import format_for_path
@@ -253,24 +275,28 @@ def _run_train(args: argparse.Namespace) -> int:
         except ValueError as error:
             parser.error(f"argument --graph: {error}")
         _check_writable(parser, "--graph", args.graph)
-    operations = graph_operations(args.points, args.hidden)
+    defaults = TrainConfig()
+    points = defaults.points if args.points is None else args.points
+    hidden = defaults.hidden if args.hidden is None else args.hidden
+    operations = graph_operations(points, hidden)
     if operations > MAX_GRAPH_OPERATIONS:
         parser.error(
-            f"arguments --points {args.points} and --hidden {args.hidden} would build a graph of "
+            f"arguments --points {points} and --hidden {hidden} would build a graph of "
             f"about {operations:.3g} Scalar operations per epoch (about 200 bytes each), more than "
             f"the {MAX_GRAPH_OPERATIONS:.0e} this command allows; use fewer points or a narrower "
             "network"
         )
     least = MIN_POINTS.get(args.dataset, 1)
-    if args.points < least:
+    if points < least:
         parser.error(
             f"argument --points: the {args.dataset} dataset needs at least {least} points "
-            f"(one per arm), got {args.points}"
+            f"(one per arm), got {points}"
         )
     try:
         config = TrainConfig(
-            dataset=args.dataset, points=args.points, hidden=args.hidden, epochs=args.epochs,
-            lr=args.lr, optimizer=args.optimizer, seed=args.seed,
+            dataset=args.dataset, points=points, hidden=hidden,
+            epochs=defaults.epochs if args.epochs is None else args.epochs,
+            lr=args.lr, optimizer=args.optimizer or defaults.optimizer, seed=args.seed,
         )
     except ValueError as error:
         parser.error(str(error))
@@ -317,6 +343,53 @@ def _run_train(args: argparse.Namespace) -> int:
 
             draw(example_loss(result), path=args.graph)
             print(f"graph: {args.graph}")
+    except (TrainingDivergedError, ModuleNotFoundError, OSError) as error:
+        print(f"minitorch train: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_train_tensor(args: argparse.Namespace, model: str, out: Path | None) -> int:
+    """``minitorch train --model mlp|cnn``: minibatch training with a held-out split."""
+    parser: argparse.ArgumentParser = args.parser
+    if args.graph is not None:
+        parser.error("argument --graph: only for the scalar network (--model network)")
+    if model == "cnn" and args.dataset != DIGITS:
+        parser.error(f"argument --model: cnn needs images; use --dataset {DIGITS} (or --model mlp)")
+    defaults = TensorTrainConfig()
+    config = TensorTrainConfig(
+        model=model, dataset=args.dataset, epochs=args.epochs, lr=args.lr,
+        batch_size=args.batch_size or defaults.batch_size,
+        optimizer=args.optimizer or defaults.optimizer, hidden=args.hidden or defaults.hidden,
+        points=args.points or defaults.points, seed=args.seed,
+    )
+    try:
+        if out is not None:
+            from .plotting import require_matplotlib
+
+            require_matplotlib()
+        size = "" if config.dataset == DIGITS else f", {config.points} points"
+        print(
+            f"{config.model} on {config.dataset}{size}, {config.optimizer} lr {config.learning_rate:g} "
+            f"(cosine decay), batch {config.batch_size}, {config.epoch_count} epochs, seed {config.seed}",
+            flush=True,
+        )
+        progress = _Progress(config.epoch_count, enabled=not args.no_progress)
+        try:
+            result = train_tensor(config, on_epoch=progress.update)
+        finally:
+            progress.close()
+        held_out = len(result.data.test_y)
+        correct = int((result.predictions == result.data.test_y).sum())
+        print(
+            f"held-out accuracy: {result.accuracy:.1%} ({correct}/{held_out}), trained on "
+            f"{len(result.data.train_y)} examples"
+        )
+        print(f"time: {result.seconds:.1f} s wall, {result.cpu_seconds:.1f} s CPU")
+        if out is not None:
+            from .plotting_tensor import save_tensor_training_plot
+
+            print(f"plot: {save_tensor_training_plot(result, out)}")
     except (TrainingDivergedError, ModuleNotFoundError, OSError) as error:
         print(f"minitorch train: error: {error}", file=sys.stderr)
         return 1

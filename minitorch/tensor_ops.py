@@ -38,8 +38,9 @@ from .tensor_data import (
 __all__ = [
     "TensorProtocol", "Tensor", "TensorT", "MapProto", "TensorOps", "TensorBackend", "SimpleOps",
     "SimpleBackend", "tensor_map", "tensor_zip", "tensor_reduce", "tensor_matrix_multiply",
-    "broadcast_shape_for", "matmul_shape", "sigmoid_back_from_output", "check_tensor",
-    "check_backend", "check_dim", "check_function", "check_out_shape", "check_start",
+    "broadcast_shape_for", "matmul_shape", "sigmoid_back_from_output", "map_with_kernel",
+    "zip_with_kernel", "reduce_with_kernel", "check_tensor", "check_backend", "check_dim",
+    "check_function", "check_out_shape", "check_start",
 ]
 
 
@@ -320,6 +321,63 @@ class TensorBackend:
         return f"TensorBackend({self.ops.__name__})"
 
 
+def map_with_kernel(name: str, kernel: Callable[..., None]) -> MapProto:
+    """Wrap a low-level map kernel as ``fn_map(a, out=None)`` (shared by SimpleOps and FastOps).
+
+    The kernel is called as ``kernel(*out.tuple(), *a.tuple())``; ``out`` defaults to a new tensor of
+    ``a``'s shape, and a given ``out`` must be a shape ``a`` broadcasts to (the error names ``name``).
+    """
+
+    where = f"{name} map"  # named in errors
+
+    def ret(a: Tensor, out: Tensor | None = None) -> Tensor:
+        check_tensor(a, where)
+        if out is None:
+            out = a.zeros(a.shape)
+        else:
+            check_out_shape(name, out, a)
+        kernel(*out.tuple(), *a.tuple())
+        return out
+
+    return ret
+
+
+def zip_with_kernel(name: str, kernel: Callable[..., None]) -> Callable[[Tensor, Tensor], Tensor]:
+    """Wrap a low-level zip kernel as ``fn_zip(a, b)``, whose output has the broadcast shape."""
+
+    where = f"{name} zip"  # named in errors
+
+    def ret(a: Tensor, b: Tensor) -> Tensor:
+        check_tensor(a, where)
+        check_tensor(b, where)
+        out = a.zeros(broadcast_shape_for(name, a.shape, b.shape))
+        kernel(*out.tuple(), *a.tuple(), *b.tuple())
+        return out
+
+    return ret
+
+
+def reduce_with_kernel(
+    kernel: Callable[..., None], start: float, name: str = "reduce"
+) -> Callable[[Tensor, int], Tensor]:
+    """Wrap a low-level reduce kernel as ``fn_reduce(a, dim)``: the output is ``a``'s shape with
+    ``dim`` of size 1, filled with ``start`` before the kernel folds ``a`` into it (errors name
+    ``name``)."""
+    where = f"{name} reduce"
+
+    def ret(a: Tensor, dim: int) -> Tensor:
+        check_tensor(a, where)
+        dim = check_dim(dim, a, where)
+        out_shape = list(a.shape)
+        out_shape[dim] = 1
+        out = a.zeros(tuple(out_shape))
+        out._tensor._storage[:] = start
+        kernel(*out.tuple(), *a.tuple(), dim)
+        return out
+
+    return ret
+
+
 class SimpleOps(TensorOps):
     """The teaching backend: every element visited by a Python loop over indices."""
 
@@ -327,37 +385,13 @@ class SimpleOps(TensorOps):
     def map(fn: Callable[[float], float]) -> MapProto:
         """Return ``fn_map(a, out=None)``: ``out[i] = fn(a[i])``, with ``a`` broadcast to ``out``."""
         check_function(fn, "SimpleOps.map(fn)")
-        f = tensor_map(fn)
-
-        where = f"{fn.__name__} map"  # named in errors
-
-        def ret(a: Tensor, out: Tensor | None = None) -> Tensor:
-            check_tensor(a, where)
-            if out is None:
-                out = a.zeros(a.shape)
-            else:
-                check_out_shape(fn.__name__, out, a)
-            f(*out.tuple(), *a.tuple())
-            return out
-
-        return ret
+        return map_with_kernel(fn.__name__, tensor_map(fn))
 
     @staticmethod
     def zip(fn: Callable[[float, float], float]) -> Callable[[Tensor, Tensor], Tensor]:
         """Return ``fn_zip(a, b)``: ``out[i] = fn(a[i], b[i])`` over the broadcast shape."""
         check_function(fn, "SimpleOps.zip(fn)")
-        f = tensor_zip(fn)
-
-        where = f"{fn.__name__} zip"  # named in errors
-
-        def ret(a: Tensor, b: Tensor) -> Tensor:
-            check_tensor(a, where)
-            check_tensor(b, where)
-            out = a.zeros(broadcast_shape_for(fn.__name__, a.shape, b.shape))
-            f(*out.tuple(), *a.tuple(), *b.tuple())
-            return out
-
-        return ret
+        return zip_with_kernel(fn.__name__, tensor_zip(fn))
 
     @staticmethod
     def reduce(
@@ -366,21 +400,7 @@ class SimpleOps(TensorOps):
         """Return ``fn_reduce(a, dim)``: fold ``fn`` from ``start`` along ``dim`` (kept as size 1)."""
         check_function(fn, "SimpleOps.reduce(fn)")
         check_start(start, "SimpleOps.reduce(start)")
-        f = tensor_reduce(fn)
-
-        where = f"{fn.__name__} reduce"  # named in errors
-
-        def ret(a: Tensor, dim: int) -> Tensor:
-            check_tensor(a, where)
-            dim = check_dim(dim, a, where)
-            out_shape = list(a.shape)
-            out_shape[dim] = 1
-            out = a.zeros(tuple(out_shape))
-            out._tensor._storage[:] = start
-            f(*out.tuple(), *a.tuple(), dim)
-            return out
-
-        return ret
+        return reduce_with_kernel(tensor_reduce(fn), start, fn.__name__)
 
     @staticmethod
     def matrix_multiply(a: Tensor, b: Tensor) -> Tensor:

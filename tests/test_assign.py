@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 BUILTINS = ["Add", "Mul", "Inv", "Neg", "Log", "Exp", "Sigmoid", "ReLU", "LT", "EQ"]
 
-# What a student writes, task by task (the course's tasks 0.1 to 1.4).
+# What a student writes, task by task (the course's tasks 0.1 to 2.4 and 4.1 to 4.4).
 # The tensor functions whose forward (task 2.3) and backward (task 2.4) the students write.
 TENSOR_FUNCTIONS = ("Mul", "Sigmoid", "ReLU", "Log", "Exp", "LT", "EQ")
 
@@ -80,6 +80,14 @@ EXPECTED_BLOCKS = {
     | {f"{name}.forward" for name in TENSOR_FUNCTIONS}
     | {"IsClose.forward", "Permute.forward"},
     "2.4": {f"{name}.backward" for name in TENSOR_FUNCTIONS} | {"Permute.backward"},
+    "3.1": {"tensor_map._map", "tensor_zip._zip", "tensor_reduce._reduce"},
+    "3.2": {"_tensor_matrix_multiply"},
+    "3.3": {"tensor_map._map", "tensor_zip._zip", "tensor_reduce._reduce", "_sum_practice"},
+    "3.4": {"_mm_practice", "_tensor_matrix_multiply"},
+    "4.1": {"tensor_conv1d"},
+    "4.2": {"tensor_conv2d"},
+    "4.3": {"tile", "avgpool2d"},
+    "4.4": {"Max.forward", "Max.backward", "softmax", "logsoftmax", "maxpool2d", "dropout"},
 }
 
 MUL = '''\

@@ -28,6 +28,9 @@ PAGES = [*sorted(DOCS.rglob("*.md")), ROOT / "README.md"]
 NO_RUN = "no-run"
 """The marker after ``python`` in a fence's info string that keeps a block from running."""
 
+NEEDS = "needs="
+"""``needs=numba`` after ``python``: run the block only where that module (an optional extra) imports."""
+
 # An opening or closing fence: indentation, three or more backticks or tildes, the info string.
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
 
@@ -44,6 +47,11 @@ class CodeBlock:
     def runs(self) -> bool:
         """True for a ```python block without the no-run marker."""
         return self.info[:1] == ("python",) and NO_RUN not in self.info[1:]
+
+    @property
+    def needs(self) -> list[str]:
+        """The modules named by ``needs=a,b`` markers: the block runs only where all import."""
+        return [m for word in self.info[1:] if word.startswith(NEEDS) for m in word[len(NEEDS) :].split(",")]
 
 
 def fenced_blocks(text: str) -> list[CodeBlock]:
@@ -111,6 +119,13 @@ def test_fenced_blocks_finds_python_and_skips_no_run() -> None:
     assert blocks[3].source == "y = x + 1\n"
 
 
+def test_needs_marker_names_the_modules_a_block_requires() -> None:
+    blocks = fenced_blocks("```python needs=numba\nx = 1\n```\n\n```python needs=a,b no-run\n```\n")
+    assert [b.needs for b in blocks] == [["numba"], ["a", "b"]]
+    assert [b.runs for b in blocks] == [True, False]
+    assert _missing("numpy", "module_that_is_not_installed") == ["module_that_is_not_installed"]
+
+
 def test_every_page_is_collected() -> None:
     names = {_page_id(p) for p in PAGES}
     assert {"README.md", "docs/index.md", "docs/guide/semantics.md"} <= names
@@ -122,6 +137,9 @@ def test_page_code_blocks_run(page: Path) -> None:
     if not blocks:
         pytest.skip(f"{_page_id(page)} has no ```python blocks to run")
     namespace: dict[str, object] = {"__name__": f"docs_page_{page.stem.replace('-', '_')}"}
+    # A block marked needs=numba is left out where numba is missing (and so is every later block
+    # of the page that uses its names: mark those too).
+    blocks = [b for b in blocks if not _missing(*b.needs)]
     with warnings.catch_warnings():
         # A stray RuntimeWarning (log(0), 1/0, ...) in an example is a mistake in the page; a
         # block that means to show one catches it itself.
@@ -204,3 +222,4 @@ def test_fence_hook_renders_no_run_blocks_as_python() -> None:
     # The marker goes; a fence shown inside a longer fence is left as written.
     expected = "```python\nx = 1\n```\n\n````text\n```python no-run\n```\n````\n"
     assert hook.on_page_markdown(page) == expected
+    assert hook.on_page_markdown("```python needs=numba\nx = 1\n```\n") == "```python\nx = 1\n```\n"

@@ -1,4 +1,4 @@
-"""mkdocs hook: render ```python no-run fences as ordinary Python code blocks.
+"""mkdocs hook: render ```python no-run (and ```python needs=numba) fences as ordinary Python blocks.
 
 tests/test_docs.py runs every ```python block of the documentation and skips the ones marked
 ``no-run``. Markdown renderers do not know that marker (Python-Markdown would not even recognise
@@ -16,7 +16,7 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^
 
 
 def on_page_markdown(markdown: str, **kwargs: Any) -> str:
-    """Drop the ``no-run`` marker from the page's top-level ```python fences."""
+    """Drop the ``no-run`` and ``needs=...`` markers from the page's top-level ```python fences."""
     lines = markdown.split("\n")
     open_fence: str | None = None
     for i, line in enumerate(lines):
@@ -26,7 +26,7 @@ def on_page_markdown(markdown: str, **kwargs: Any) -> str:
         fence, info = match["fence"], match["info"].split()
         if open_fence is None:
             open_fence = fence
-            if info[:1] == ["python"] and "no-run" in info[1:]:
+            if info[:1] == ["python"] and any(w == "no-run" or w.startswith("needs=") for w in info[1:]):
                 lines[i] = f"{match['indent']}{fence}python"
         elif not info and fence[0] == open_fence[0] and len(fence) >= len(open_fence):
             open_fence = None

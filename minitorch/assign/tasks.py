@@ -55,6 +55,14 @@ TASK_TITLES = {
     "2.2": "broadcasting: shape_broadcast and broadcast_index",
     "2.3": "tensor map, zip and reduce, and the forward of the tensor functions",
     "2.4": "the backward of the tensor functions",
+    "3.1": "parallel map, zip and reduce with numba",
+    "3.2": "batched matrix multiplication with numba",
+    "3.3": "CUDA map, zip and reduce, and sum_practice",
+    "3.4": "CUDA matrix multiplication and mm_practice",
+    "4.1": "1-D convolution",
+    "4.2": "2-D convolution",
+    "4.3": "pooling: tile and average pooling",
+    "4.4": "max, softmax, log-softmax, max pooling and dropout",
 }
 """What each course task asks for (the grader's, the student README's and the docs' one-line
 description)."""
