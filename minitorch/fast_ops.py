@@ -118,7 +118,7 @@ class FastOps(TensorOps):
         fn: Callable[[float, float], float], start: float = 0.0
     ) -> Callable[[Tensor, int], Tensor]:
         """Return ``fn_reduce(a, dim)``: fold ``fn`` from ``start`` along ``dim`` (kept as size 1)."""
-        return reduce_with_kernel(reduce_kernel(fn), start)
+        return reduce_with_kernel(reduce_kernel(fn), start, fn.__name__)
 
     @staticmethod
     def matrix_multiply(a: Tensor, b: Tensor) -> Tensor:

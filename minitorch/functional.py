@@ -31,7 +31,7 @@ import numpy as np
 from . import functional_arrays as arrays
 from .array_trace import TracedTensor
 from .autodiff import backpropagate, enable_grad
-from .checks import object_array
+from .checks import is_real, object_array
 from .pytree import leaves_like, tree_leaves, tree_map
 from .scalar import Scalar, make_scalar
 from .trace import forward_trace, new_level
@@ -61,6 +61,12 @@ def _box(value: Any, level: int, leaves: list[Any], path: str, traced_arrays: bo
             leaves.append(traced)
             return traced
         if isinstance(x, np.ndarray):
+            for k, e in enumerate(x.ravel() if x.dtype == object else ()):  # it may hold anything
+                if not (isinstance(e, Scalar) or is_real(e)):
+                    raise TypeError(
+                        f"{where}: element {k} of the object array is {type(e).__name__} {e!r:.40}; "
+                        "an array must hold numbers (or Scalars)"
+                    )
             return _object_array([leaf(e) for e in x.ravel()], x.shape)
         return leaf(x)
 

@@ -122,10 +122,19 @@ def array_scalar_output(out: TracedTensor, who: str) -> Any:
 
 
 def array_jacobian(out: Any, leaf: TracedTensor, level: int) -> Any:
-    """The Jacobian of ``out`` with respect to ``leaf``: one reverse pass per output element."""
+    """The Jacobian of ``out`` with respect to ``leaf``: one reverse pass per output element.
+
+    Raises:
+        TypeError: if ``out`` is neither a traced array nor numbers (a string, None, a dict).
+    """
     out_shape = tuple(np.shape(out)) if not isinstance(out, TracedTensor) else out.shape
     in_shape = leaf.shape
     if not is_array_variable(out, level):
+        if not isinstance(out, TracedTensor) and np.asarray(out).dtype.kind not in "biuf":
+            raise TypeError(
+                f"jacobian: fun returned {type(out).__name__} {out!r:.60}; it must return a number "
+                "or an array of numbers"
+            )
         return np.zeros(out_shape + in_shape)
     rows: list[Any] = []
     for index in np.ndindex(*out_shape):

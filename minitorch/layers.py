@@ -32,6 +32,7 @@ import numpy as np
 from .fast_conv import conv1d, conv2d
 from .module import Module, Parameter
 from .tensor import Tensor, tensor_from_numpy
+from .tensor_ops import check_tensor
 
 __all__ = ["he_uniform", "Linear", "Conv1d", "Conv2d"]
 
@@ -70,6 +71,7 @@ class Linear(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """``x`` is ``batch x in_size``; returns ``batch x out_size``."""
+        check_tensor(x, "Linear.forward(x)")
         out: Tensor = x @ self.weights.value + self.bias.value
         return out
 

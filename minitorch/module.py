@@ -42,8 +42,8 @@ def check_parameter_value(value: object, where: str = "Parameter()") -> None:
     (kept as given, for tests of module trees; an optimizer cannot train it).
 
     Raises:
-        TypeError: for anything else (strings, ``None``, lists, booleans, computed Scalars), with
-            what to pass instead.
+        TypeError: for anything else (strings, ``None``, lists, booleans, computed Scalars and
+            Tensors), with what to pass instead.
 
     Examples:
         >>> check_parameter_value(Scalar(1.0))
@@ -52,6 +52,12 @@ def check_parameter_value(value: object, where: str = "Parameter()") -> None:
         ...
         TypeError: Parameter() expects a Scalar (or a plain number), got str 'abc'; pass ...
     """
+    if isinstance(value, Tensor) and not value.is_constant() and not value.is_leaf():
+        fn = value.history.last_fn.__name__ if value.history and value.history.last_fn else "?"
+        raise TypeError(
+            f"{where} expects a leaf Tensor, but this one was computed (by {fn}); making it a "
+            "Parameter would cut it from the graph that made it; pass t.detach() or a fresh tensor"
+        )
     if is_trainable(value) or callable(getattr(value, "requires_grad_", None)):
         return  # a leaf Scalar, or a tensor-like value (the course tests with such a stand-in)
     if isinstance(value, Scalar):

@@ -25,6 +25,7 @@ from .nn_numpy import LogSoftmaxNumpy, MaxPool2dNumpy
 from .numpy_ops import NumpyOps
 from .tensor import Tensor, rand, tensor
 from .tensor_functions import Function
+from .tensor_ops import check_tensor
 
 __all__ = [
     "tile", "avgpool2d", "max_reduce", "argmax", "Max", "max", "softmax", "logsoftmax",
@@ -107,6 +108,12 @@ def avgpool2d(input: Tensor, kernel: tuple[int, int]) -> Tensor:
     # END TASK 4.3
 
 
+def _checked_dim(input: Tensor, dim: int, operation: str) -> int:
+    """``dim`` checked against ``input``, after checking that ``input`` is a tensor."""
+    check_tensor(input, f"{operation}(input)")
+    return input._dim(dim, operation)
+
+
 def max_reduce(input: Tensor, dim: int) -> Tensor:
     """The maximum along ``dim`` (kept with size 1), with the input's backend; no gradient."""
     return cast(Tensor, input.backend.ops.reduce(operators.max, float("-inf"))(input, dim))
@@ -122,7 +129,7 @@ def argmax(input: Tensor, dim: int) -> Tensor:
         >>> argmax(tensor([[1.0, 3.0, 2.0]]), 1).to_numpy().tolist()
         [[0.0, 1.0, 0.0]]
     """
-    out = max_reduce(input, input._dim(dim, "argmax"))
+    out = max_reduce(input, _checked_dim(input, dim, "argmax"))
     return out == input
 
 
@@ -157,7 +164,8 @@ def max(input: Tensor, dim: int) -> Tensor:
         >>> max(tensor([[1.0, 5.0], [7.0, 2.0]]), 1).to_numpy().tolist()
         [[5.0], [7.0]]
     """
-    return Max.apply(input, input._ensure_tensor(input._dim(dim, "max")))
+    d = _checked_dim(input, dim, "max")
+    return Max.apply(input, input._ensure_tensor(d))
 
 
 def softmax(input: Tensor, dim: int) -> Tensor:
@@ -172,7 +180,7 @@ def softmax(input: Tensor, dim: int) -> Tensor:
         [0.09, 0.2447, 0.6652]
     """
     # BEGIN TASK 4.4
-    shifted = input - max_reduce(input, input._dim(dim, "softmax"))
+    shifted = input - max_reduce(input, _checked_dim(input, dim, "softmax"))
     e = shifted.exp()
     return e / e.sum(dim)
     # END TASK 4.4
@@ -190,7 +198,7 @@ def logsoftmax(input: Tensor, dim: int) -> Tensor:
         [-1000.0, 0.0]
     """
     # BEGIN TASK 4.4
-    axis = input._dim(dim, "logsoftmax")
+    axis = _checked_dim(input, dim, "logsoftmax")
     if input.backend.ops is NumpyOps:  # the same numbers in one vectorised node (nn_numpy.py)
         return LogSoftmaxNumpy.apply(input, input._ensure_tensor(axis))
     shifted = input - max_reduce(input, axis)

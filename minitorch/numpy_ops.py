@@ -4,8 +4,9 @@ Each tensor is read as a NumPy array that shares its storage (strides included, 
 is not copied), the operation runs as one NumPy call, and matrix products go to BLAS through
 :func:`numpy.matmul`. The float functions of :mod:`minitorch.operators` are matched to NumPy
 functions that give the same numbers, IEEE edge cases included (``relu(nan)`` is NaN as in
-``operators.relu``, NumPy and PyTorch; the sigmoid overflows to the exact tail). A function without a
-NumPy counterpart falls back to :class:`~minitorch.tensor_ops.SimpleOps`' loops: slower, still correct.
+``operators.relu``, NumPy and PyTorch; the sigmoid overflows to the exact tail). A function
+without a NumPy counterpart falls back to :class:`~minitorch.tensor_ops.SimpleOps`' loops: slower,
+still correct.
 
 Examples:
     >>> from minitorch import tensor
@@ -30,6 +31,11 @@ from .tensor_ops import (
     TensorBackend,
     TensorOps,
     broadcast_shape_for,
+    check_dim,
+    check_function,
+    check_out_shape,
+    check_start,
+    check_tensor,
     matmul_shape,
     sigmoid_back_from_output,
 )
@@ -154,15 +160,19 @@ class NumpyOps(TensorOps):
     @staticmethod
     def map(fn: Callable[[float], float]) -> MapProto:
         """Return ``fn_map(a, out=None)``, one NumPy call per use."""
+        check_function(fn, "NumpyOps.map(fn)")
         vectorised = _MAPS.get(fn)
         if vectorised is None:
             return SimpleOps.map(fn)
 
+        where = f"{fn.__name__} map"  # named in errors
+
         def ret(a: Tensor, out: Tensor | None = None) -> Tensor:
+            check_tensor(a, where)
             result = vectorised(a._tensor.numpy_view())
             if out is None:
                 return _wrap(result, a)
-            broadcast_shape_for(fn.__name__, out.shape, a.shape)
+            check_out_shape(fn.__name__, out, a)
             out._tensor.numpy_view()[...] = result
             return out
 
@@ -171,11 +181,16 @@ class NumpyOps(TensorOps):
     @staticmethod
     def zip(fn: Callable[[float, float], float]) -> Callable[[Tensor, Tensor], Tensor]:
         """Return ``fn_zip(a, b)`` over the broadcast shape, one NumPy call per use."""
+        check_function(fn, "NumpyOps.zip(fn)")
         vectorised = _ZIPS.get(fn)
         if vectorised is None:
             return SimpleOps.zip(fn)
 
+        where = f"{fn.__name__} zip"  # named in errors
+
         def ret(a: Tensor, b: Tensor) -> Tensor:
+            check_tensor(a, where)
+            check_tensor(b, where)
             broadcast_shape_for(fn.__name__, a.shape, b.shape)
             return _wrap(vectorised(a._tensor.numpy_view(), b._tensor.numpy_view()), a)
 
@@ -186,11 +201,17 @@ class NumpyOps(TensorOps):
         fn: Callable[[float, float], float], start: float = 0.0
     ) -> Callable[[Tensor, int], Tensor]:
         """Return ``fn_reduce(a, dim)``, keeping ``dim`` with size 1."""
+        check_function(fn, "NumpyOps.reduce(fn)")
+        check_start(start, "NumpyOps.reduce(start)")
         vectorised = _REDUCES.get(fn)
         if vectorised is None:
             return SimpleOps.reduce(fn, start)
 
+        where = f"{fn.__name__} reduce"  # named in errors
+
         def ret(a: Tensor, dim: int) -> Tensor:
+            check_tensor(a, where)
+            dim = check_dim(dim, a, where)
             return _wrap(
                 vectorised(a._tensor.numpy_view(), axis=dim, keepdims=True, initial=start), a
             )
@@ -200,6 +221,8 @@ class NumpyOps(TensorOps):
     @staticmethod
     def matrix_multiply(a: Tensor, b: Tensor) -> Tensor:
         """Batched matrix product through :func:`numpy.matmul` (BLAS)."""
+        check_tensor(a, "matrix_multiply(a)")
+        check_tensor(b, "matrix_multiply(b)")
         matmul_shape(a.shape, b.shape)
         return _wrap(np.matmul(a._tensor.numpy_view(), b._tensor.numpy_view()), a)
 

@@ -406,7 +406,20 @@ def sum(ls: Iterable[float]) -> float:  # noqa: A001 - the course's name
 
 
 def prod(ls: Iterable[float]) -> float:
-    """Multiply the elements of a list (built with :func:`reduce`); the empty product is 1.0."""
+    """Multiply the elements of a list (built with :func:`reduce`); the empty product is 1.0.
+
+    Raises:
+        TypeError: if ``ls`` is not an iterable (or is a string), or an element is a string, a
+            bool, ``None`` or something else that cannot be multiplied.
+    """
     # BEGIN TASK 0.3
+    if isinstance(ls, (str, bytes)) or not isinstance(ls, Iterable):
+        raise TypeError(f"prod: ls must be a list of numbers, got {type(ls).__name__} {ls!r:.60}")
+    ls = list(ls)
+    for i, x in enumerate(ls):
+        if isinstance(x, (str, bytes, bool)) or x is None or not hasattr(x, "__mul__"):
+            raise TypeError(
+                f"prod: element {i} is {type(x).__name__} {x!r:.60}; pass numbers only"
+            )
     return reduce(mul, 1.0)(ls)
     # END TASK 0.3

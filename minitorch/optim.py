@@ -94,7 +94,12 @@ class Optimizer:
         """
         found = []
         for i, p in enumerate(self.parameters):
-            g = _derivative(p.value)
+            try:
+                g = _derivative(p.value)
+            except ValueError as error:
+                raise ValueError(
+                    f"{type(self).__name__}.step(): parameter {i} ({p.name or 'unnamed'}): {error}"
+                ) from None
             if g is not None:
                 found.append((i, p, g))
         return found
@@ -157,7 +162,16 @@ Number = float | npt.NDArray[np.float64]
 def _derivative(value: Scalar | Tensor) -> Number | None:
     """The derivative an optimizer steps along, or None if backpropagation gave it none."""
     if isinstance(value, Tensor):
-        return None if value.grad is None else value.grad.to_numpy()
+        grad = value.grad
+        if grad is None:
+            return None
+        if not isinstance(grad, Tensor) or grad.shape != value.shape:
+            got = f"shape {grad.shape}" if isinstance(grad, Tensor) else type(grad).__name__
+            raise ValueError(
+                f"its value of shape {value.shape} has a .grad of {got}; "
+                "a gradient must be a Tensor of the parameter's shape (let backward() set it)"
+            )
+        return grad.to_numpy()
     return None if value.derivative is None else innermost(value.derivative)
 
 

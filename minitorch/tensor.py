@@ -30,8 +30,19 @@ import numpy as np
 import numpy.typing as npt
 
 from .autodiff import Variable, backpropagate
+from .checks import is_real, wrong_derivative_count
 from .numpy_ops import NumpyBackend
-from .tensor_data import IndexingError, Shape, Storage, Strides, TensorData, UserIndex, UserShape
+from .tensor_data import (
+    IndexingError,
+    Shape,
+    Storage,
+    Strides,
+    TensorData,
+    UserIndex,
+    UserShape,
+    checked_index,
+    checked_shape,
+)
 from .tensor_functions import (
     EQ,
     LT,
@@ -52,7 +63,7 @@ from .tensor_functions import (
     Sum,
     View,
 )
-from .tensor_ops import TensorBackend, TensorProtocol, broadcast_shape_for
+from .tensor_ops import TensorBackend, TensorProtocol, broadcast_shape_for, check_backend
 
 __all__ = ["Tensor", "TensorLike", "History", "tensor", "zeros", "rand", "tensor_from_numpy"]
 
@@ -72,6 +83,10 @@ class Tensor:
         back: the history (``None`` for a constant, ``History()`` for a leaf that requires grad).
         name: a label for drawings and reprs.
         backend: the backend that computes on it (the NumPy backend when omitted).
+
+    Raises:
+        TypeError: if ``v`` is not a TensorData, ``back`` not a History, ``name`` not a string or
+            ``backend`` not a TensorBackend.
     """
 
     backend: TensorBackend
@@ -93,10 +108,16 @@ class Tensor:
                 f"Tensor() expects a TensorData, got {type(v).__name__}; build tensors with "
                 "minitorch.tensor(data)"
             )
+        if back is not None and not isinstance(back, History):
+            raise TypeError(
+                f"Tensor(back) must be a History or None, got {type(back).__name__} {back!r}"
+            )
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Tensor(name) must be a string or None, got {type(name).__name__}")
         self.unique_id = next(_unique_ids)
         self._tensor = v
         self.history = back
-        self.backend = NumpyBackend if backend is None else backend
+        self.backend = NumpyBackend if backend is None else check_backend(backend, "Tensor(backend)")
         self.f = self.backend
         self.grad = None
         self.name = str(self.unique_id) if name is None else name
@@ -108,7 +129,12 @@ class Tensor:
 
         As in the course, a tensor computed by a function becomes a new leaf: it is cut from the
         graph that made it (``grad_check(f, t.sum(0))`` relies on this).
+
+        Raises:
+            TypeError: if ``x`` is not a bool.
         """
+        if not isinstance(x, (bool, np.bool_)):
+            raise TypeError(f"requires_grad_(x): x must be True or False, got {type(x).__name__} {x!r}")
         if not x:
             self.history = None
         elif not self.is_leaf():
@@ -193,18 +219,33 @@ class Tensor:
         return f"tensor({body}, grad_fn={self.history.last_fn.__name__})"
 
     def __getitem__(self, key: int | UserIndex) -> float:
+        """The number at ``key`` (``t[i, j]``; an int for a 1-D tensor).
+
+        Raises:
+            TypeError: if ``key`` is not an int or a tuple of ints.
+            IndexingError: if it has the wrong length or is out of range (negative included).
+        """
         return self._tensor.get(self._key(key))
 
     def __setitem__(self, key: int | UserIndex, val: float) -> None:
+        """Store the real number ``val`` at ``key`` (``t[i, j] = 2.0``).
+
+        Raises:
+            TypeError: if ``key`` is not an int or a tuple of ints, or ``val`` is not a real number.
+            IndexingError: if ``key`` has the wrong length or is out of range.
+        """
+        if not is_real(val):
+            raise TypeError(
+                f"t[{key!r}] = val: val must be a real number, got {type(val).__name__} {val!r:.80}"
+                + ("; use .item() for a one-element tensor" if isinstance(val, Tensor) else "")
+            )
         self._tensor.set(self._key(key), val)
 
     @staticmethod
     def _key(key: int | UserIndex) -> tuple[int, ...]:
-        if isinstance(key, (int, np.integer)):
-            return (int(key),)
-        if isinstance(key, tuple):
-            return key
-        raise IndexingError(f"tensor index {key!r} must be an int or a tuple of ints")
+        if isinstance(key, list):
+            raise TypeError(f"tensor index {key!r} is a list; index with a tuple of ints: t[i, j]")
+        return checked_index(key, "tensor index")
 
     # ## Making tensors like this one
 
@@ -225,53 +266,66 @@ class Tensor:
         """A constant tensor of zeros on this backend (this tensor's shape when omitted)."""
         return zeros(self.shape if shape is None else shape, backend=self.backend)
 
-    def _ensure_tensor(self, b: TensorLike) -> Tensor:
-        """Turn a number into a one-element tensor on this backend; pass a tensor through."""
+    def _ensure_tensor(self, b: TensorLike, operation: str = "a Tensor operation") -> Tensor:
+        """Turn a number into a one-element tensor on this backend; pass a tensor through.
+
+        Raises:
+            TypeError: naming ``operation``, if ``b`` is neither a Tensor nor a real number.
+            OverflowError: if ``b`` is an integer too large for a float.
+        """
         if isinstance(b, Tensor):
             return b
         if isinstance(b, numbers.Real) and not isinstance(b, bool):
-            return Tensor.make([float(b)], (1,), backend=self.backend)
+            try:
+                value = float(b)
+            except OverflowError:
+                raise OverflowError(
+                    f"{operation}: the integer {b!r:.40} is too large for a float64"
+                ) from None
+            return Tensor.make([value], (1,), backend=self.backend)
+        hint = "; wrap lists and arrays with minitorch.tensor(...)" if isinstance(
+            b, (list, tuple, np.ndarray)) else ""
         raise TypeError(
-            f"a Tensor operation expects a Tensor or a real number, got {type(b).__name__} {b!r}"
+            f"{operation} expects a Tensor or a real number, got {type(b).__name__} {b!r:.80}{hint}"
         )
 
     # ## Operators (each broadcasts)
 
     def __add__(self, b: TensorLike) -> Tensor:
-        return Add.apply(self, self._ensure_tensor(b))
+        return Add.apply(self, self._ensure_tensor(b, "t + b"))
 
     def __radd__(self, b: TensorLike) -> Tensor:
-        return Add.apply(self._ensure_tensor(b), self)
+        return Add.apply(self._ensure_tensor(b, "b + t"), self)
 
     def __sub__(self, b: TensorLike) -> Tensor:
-        return Add.apply(self, Neg.apply(self._ensure_tensor(b)))
+        return Add.apply(self, Neg.apply(self._ensure_tensor(b, "t - b")))
 
     def __rsub__(self, b: TensorLike) -> Tensor:
-        return Add.apply(self._ensure_tensor(b), Neg.apply(self))
+        return Add.apply(self._ensure_tensor(b, "b - t"), Neg.apply(self))
 
     def __mul__(self, b: TensorLike) -> Tensor:
-        return Mul.apply(self, self._ensure_tensor(b))
+        return Mul.apply(self, self._ensure_tensor(b, "t * b"))
 
     def __rmul__(self, b: TensorLike) -> Tensor:
-        return Mul.apply(self._ensure_tensor(b), self)
+        return Mul.apply(self._ensure_tensor(b, "b * t"), self)
 
     def __truediv__(self, b: TensorLike) -> Tensor:
-        return Mul.apply(self, Inv.apply(self._ensure_tensor(b)))
+        return Mul.apply(self, Inv.apply(self._ensure_tensor(b, "t / b")))
 
     def __rtruediv__(self, b: TensorLike) -> Tensor:
-        return Mul.apply(self._ensure_tensor(b), Inv.apply(self))
+        return Mul.apply(self._ensure_tensor(b, "b / t"), Inv.apply(self))
 
     def __matmul__(self, b: Tensor) -> Tensor:
-        return MatMul.apply(self, self._ensure_tensor(b))
+        return MatMul.apply(self, self._ensure_tensor(b, "t @ b"))
 
     def __lt__(self, b: TensorLike) -> Tensor:
-        return LT.apply(self, self._ensure_tensor(b))
+        return LT.apply(self, self._ensure_tensor(b, "t < b"))
 
     def __gt__(self, b: TensorLike) -> Tensor:
-        return LT.apply(self._ensure_tensor(b), self)
+        return LT.apply(self._ensure_tensor(b, "t > b"), self)
 
     def __eq__(self, b: TensorLike) -> Tensor:  # type: ignore[override]  # a graph node, as in the course
-        return EQ.apply(self, self._ensure_tensor(b))
+        return EQ.apply(self, self._ensure_tensor(b, "t == b"))
 
     def __neg__(self) -> Tensor:
         return Neg.apply(self)
@@ -295,8 +349,8 @@ class Tensor:
         return Exp.apply(self)
 
     def is_close(self, y: Tensor) -> Tensor:
-        """Elementwise ``|x - y| < 1e-2`` as 1.0/0.0."""
-        return IsClose.apply(self, y)
+        """Elementwise ``|x - y| < 1e-2`` as 1.0/0.0 (broadcasting)."""
+        return IsClose.apply(self, self._ensure_tensor(y, "is_close(y)"))
 
     def _dim(self, dim: int, operation: str) -> int:
         """Check a dimension argument; negative values count from the end."""
@@ -314,30 +368,70 @@ class Tensor:
         return source.view(self.size)
 
     def sum(self, dim: int | None = None) -> Tensor:
-        """Sum over ``dim`` (kept with size 1), or over everything into shape ``(1,)``."""
+        """Sum over ``dim`` (kept with size 1), or over everything into shape ``(1,)``.
+
+        Raises:
+            TypeError: if ``dim`` is not an int.
+            IndexingError: if ``dim`` is out of range (``-dims <= dim < dims``).
+        """
         if dim is None:
             return Sum.apply(self._flat(), self._ensure_tensor(0))
         return Sum.apply(self, self._ensure_tensor(self._dim(dim, "sum")))
 
     def mean(self, dim: int | None = None) -> Tensor:
-        """Mean over ``dim`` (kept with size 1), or over everything into shape ``(1,)``."""
+        """Mean over ``dim`` (kept with size 1), or over everything into shape ``(1,)``.
+
+        Raises:
+            TypeError: if ``dim`` is not an int.
+            IndexingError: if ``dim`` is out of range (``-dims <= dim < dims``).
+        """
         if dim is None:
             return self.sum() / self.size
-        return self.sum(dim) / self.shape[self._dim(dim, "mean")]
+        d = self._dim(dim, "mean")
+        return self.sum(d) / self.shape[d]
 
     def all(self, dim: int | None = None) -> Tensor:
-        """1.0 where every element (along ``dim``, or everywhere) is non-zero."""
+        """1.0 where every element (along ``dim``, or everywhere) is non-zero.
+
+        Raises:
+            TypeError: if ``dim`` is not an int.
+            IndexingError: if ``dim`` is out of range (``-dims <= dim < dims``).
+        """
         if dim is None:
             return All.apply(self._flat(), self._ensure_tensor(0))
         return All.apply(self, self._ensure_tensor(self._dim(dim, "all")))
 
     def permute(self, *order: int) -> Tensor:
-        """Reorder the dimensions: new dimension ``k`` is old dimension ``order[k]`` (no copy)."""
-        return Permute.apply(self, tensor([float(k) for k in order]))
+        """Reorder the dimensions: new dimension ``k`` is old dimension ``order[k]`` (no copy).
+
+        ``t.permute(1, 0)`` and, as in PyTorch, ``t.permute((1, 0))`` are the same.
+
+        Raises:
+            TypeError: if an entry of ``order`` is not an int.
+            IndexingError: if ``order`` is not a permutation of ``0 .. dims - 1``.
+        """
+        dims = checked_index(_one_sequence(order), "permute(order)")
+        if sorted(dims) != list(range(self.dims)):
+            raise IndexingError(
+                f"permute{dims}: the order must name each dimension of shape {self.shape} once "
+                f"(a permutation of 0..{self.dims - 1})"
+            )
+        return Permute.apply(self, tensor([float(k) for k in dims]))
 
     def view(self, *shape: int) -> Tensor:
-        """The same numbers under a new shape of the same size (needs a contiguous tensor)."""
-        return View.apply(self, tensor([float(s) for s in shape]))
+        """The same numbers under a new shape of the same size (needs a contiguous tensor).
+
+        ``t.view(2, 3)`` and, as in PyTorch, ``t.view((2, 3))`` are the same; ``-1`` is not
+        inferred.
+
+        Raises:
+            TypeError: if a size is not an int.
+            IndexingError: if a size is negative or the sizes multiply to another number of
+                elements.
+            ValueError: if the tensor is not contiguous (call ``.contiguous()`` first).
+        """
+        sizes = checked_shape(_one_sequence(shape), "view(shape)")
+        return View.apply(self, tensor([float(s) for s in sizes]))
 
     def contiguous(self) -> Tensor:
         """A row-major copy of the numbers (differentiable)."""
@@ -371,11 +465,18 @@ class Tensor:
         """Add ``x`` to this leaf's gradient.
 
         Raises:
-            ValueError: if this tensor is not a leaf.
+            ValueError: if this tensor is not a leaf, or ``x`` has another shape.
+            TypeError: if ``x`` is not a Tensor.
         """
         if not self.is_leaf():
             raise ValueError(
                 "accumulate_derivative: only leaves (tensors made by the user) keep a gradient"
+            )
+        if not isinstance(x, Tensor):
+            raise TypeError(f"accumulate_derivative(x): x must be a Tensor, got {type(x).__name__}")
+        if x.shape != self.shape:
+            raise ValueError(
+                f"accumulate_derivative(x): x has shape {x.shape}, the leaf has shape {self.shape}"
             )
         self.grad = x.detach() if self.grad is None else cast(Tensor, self.backend.add_zip(self.grad, x))
 
@@ -404,17 +505,27 @@ class Tensor:
                 "constant)"
             )
         grads = h.last_fn._backward(h.ctx, d_output)
+        name = h.last_fn.__name__
         if len(grads) != len(h.inputs):
-            raise ValueError(
-                f"{h.last_fn.__name__}.backward returned {len(grads)} gradient(s) for "
-                f"{len(h.inputs)} input(s); return one value per forward argument"
-            )
+            if len(grads) == 1 and grads[0] is None:
+                raise TypeError(
+                    f"{name}.backward returned None; return one gradient per forward argument"
+                )
+            raise wrong_derivative_count(name, grads, h.inputs)
         pairs: list[tuple[Variable, Any]] = []
-        for inp, grad in zip(cast("Sequence[Tensor]", h.inputs), grads, strict=True):
+        for i, (inp, grad) in enumerate(zip(cast("Sequence[Tensor]", h.inputs), grads, strict=True)):
             if inp.is_constant():
                 pairs.append((inp, grad))
-            else:
-                pairs.append((inp, inp.expand(self._ensure_tensor(grad))))
+                continue
+            where = f"{name}.backward, gradient {i}"
+            g = self._ensure_tensor(grad, where)
+            try:
+                pairs.append((inp, inp.expand(g)))
+            except IndexingError:
+                raise IndexingError(
+                    f"{where} has shape {g.shape}, which does not broadcast to the input's shape "
+                    f"{inp.shape}; return a gradient of the input's (or the output's) shape"
+                ) from None
         return pairs
 
     def backward(self, grad_output: Tensor | None = None) -> None:
@@ -425,8 +536,9 @@ class Tensor:
                 shape; may be omitted for a one-element tensor (it is then 1).
 
         Raises:
-            ValueError: without ``grad_output`` on a tensor of more than one element, or on a
-                constant.
+            ValueError: without ``grad_output`` on a tensor of more than one element, with a
+                ``grad_output`` of another shape, or on a constant.
+            TypeError: if ``grad_output`` is not a Tensor.
         """
         if self.is_constant():
             raise ValueError(
@@ -441,6 +553,11 @@ class Tensor:
                     "call .sum().backward()"
                 )
             grad_output = Tensor.make([1.0], self.shape, backend=self.backend)
+        elif not isinstance(grad_output, Tensor):
+            raise TypeError(
+                f"backward(grad_output): grad_output must be a Tensor of shape {self.shape}, got "
+                f"{type(grad_output).__name__}; wrap it with minitorch.tensor(...)"
+            )
         elif grad_output.shape != self.shape:
             raise ValueError(
                 f"backward(): grad_output has shape {grad_output.shape}, but the tensor has shape "
@@ -457,14 +574,30 @@ class Tensor:
 # ## Building tensors
 
 
+def _one_sequence(values: tuple[Any, ...]) -> Any:
+    """``(2, 3)`` from ``f(2, 3)`` or ``f((2, 3))``: the PyTorch habit of passing one sequence."""
+    if len(values) == 1 and isinstance(values[0], (tuple, list)):
+        return values[0]
+    return values
+
+
 def _checked_array(data: Any, function: str) -> npt.NDArray[np.float64]:
     """``data`` as a float64 array, or a TypeError naming ``function``'s argument."""
+    if isinstance(data, Tensor):
+        raise TypeError(
+            f"{function}(data=...): got a Tensor; use t.detach() to share it or "
+            f"{function}(t.to_numpy()) to copy it"
+        )
     try:
         raw = np.asarray(data)
     except ValueError as error:  # ragged nested lists
         raise TypeError(
             f"{function}(data=...): expects nested lists of equal lengths or a NumPy array: {error}"
         ) from None
+    if raw.dtype == object and raw.size and all(type(v) is int for v in raw.reshape(-1)):
+        raise OverflowError(
+            f"{function}(data=...): an integer is too large for a float64: {data!r:.80}"
+        )
     if raw.dtype.kind not in "biuf":
         raise TypeError(
             f"{function}(data=...): expects numbers (nested lists of floats or a numeric NumPy "
@@ -478,13 +611,31 @@ def tensor_from_numpy(
 ) -> Tensor:
     """A tensor holding a float64 copy of a NumPy array (one vectorised copy).
 
+    Raises:
+        TypeError: if the array holds something other than numbers (strings, objects, complex
+            numbers), ``backend`` is not a TensorBackend or ``requires_grad`` not a bool.
+        OverflowError: if it holds an integer too large for a float64.
+
     Examples:
         >>> tensor_from_numpy(np.ones((2, 3))).shape
         (2, 3)
     """
-    values = _checked_array(array, "tensor" if isinstance(array, (list, tuple)) else "tensor_from_numpy")
+    function = "tensor" if isinstance(array, (list, tuple)) else "tensor_from_numpy"
+    values = _checked_array(array, function)
+    _check_options(function, backend, requires_grad)
     out = Tensor.make(values.reshape(-1), values.shape, backend=backend)
     return out.requires_grad_(requires_grad)
+
+
+def _check_options(function: str, backend: object, requires_grad: object) -> None:
+    """Refuse a ``backend`` that is not a TensorBackend and a ``requires_grad`` that is not a bool."""
+    if backend is not None:
+        check_backend(backend, f"{function}(backend)")
+    if not isinstance(requires_grad, (bool, np.bool_)):
+        raise TypeError(
+            f"{function}(requires_grad) must be True or False, got {type(requires_grad).__name__} "
+            f"{requires_grad!r}"
+        )
 
 
 def tensor(ls: Any, backend: TensorBackend | None = None, requires_grad: bool = False) -> Tensor:
@@ -496,7 +647,10 @@ def tensor(ls: Any, backend: TensorBackend | None = None, requires_grad: bool = 
         requires_grad: make it a leaf that receives gradients.
 
     Raises:
-        TypeError: if ``ls`` holds something that is not a number, or ragged lists.
+        TypeError: if ``ls`` holds something that is not a number (a string, None, a complex
+            number, a Tensor), or ragged lists; if ``backend`` is not a TensorBackend or
+            ``requires_grad`` not a bool.
+        OverflowError: if it holds an integer too large for a float64.
 
     Examples:
         >>> tensor([[1, 2, 3], [4, 5, 6]]).shape
@@ -508,14 +662,20 @@ def tensor(ls: Any, backend: TensorBackend | None = None, requires_grad: bool = 
 def zeros(shape: UserShape, backend: TensorBackend | None = None) -> Tensor:
     """A constant tensor of zeros.
 
+    Raises:
+        TypeError: if ``shape`` is not a tuple of ints or ``backend`` not a TensorBackend.
+        IndexingError: if a size is negative.
+
     Examples:
         >>> zeros((2, 2)).to_numpy().tolist()
         [[0.0, 0.0], [0.0, 0.0]]
     """
+    shape = checked_shape(shape, "zeros(shape)")
+    _check_options("zeros", backend, False)
     size = 1
     for s in shape:
-        size *= int(s)
-    return Tensor.make(np.zeros(size), tuple(shape), backend=backend)
+        size *= s
+    return Tensor.make(np.zeros(size), shape, backend=backend)
 
 
 def rand(
@@ -525,15 +685,22 @@ def rand(
 
     The generator is seeded from Python's ``random``, so ``random.seed`` makes it reproducible.
 
+    Raises:
+        TypeError: if ``shape`` is not a tuple of ints, ``backend`` not a TensorBackend or
+            ``requires_grad`` not a bool.
+        IndexingError: if a size is negative.
+
     Examples:
         >>> t = rand((3, 4))
         >>> t.shape, bool((t < 1.0).all())
         ((3, 4), True)
     """
+    shape = checked_shape(shape, "rand(shape)")
+    _check_options("rand", backend, requires_grad)
     size = 1
     for s in shape:
-        size *= int(s)
+        size *= s
     generator = np.random.default_rng(random.getrandbits(64))
-    out = Tensor.make(generator.random(size), tuple(shape), backend=backend)
+    out = Tensor.make(generator.random(size), shape, backend=backend)
     return out.requires_grad_(requires_grad)
 

@@ -30,10 +30,12 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from .checks import is_real
+
 __all__ = [
     "MAX_DIMS", "IndexingError", "Storage", "Index", "OutIndex", "Shape", "Strides", "UserIndex",
     "UserShape", "UserStrides", "index_to_position", "to_index", "broadcast_index",
-    "shape_broadcast", "strides_from_shape", "TensorData",
+    "shape_broadcast", "strides_from_shape", "TensorData", "checked_shape", "checked_index",
 ]
 
 MAX_DIMS = 32
@@ -62,11 +64,20 @@ def index_to_position(index: Index | UserIndex, strides: Strides | UserStrides) 
         index: one integer per dimension.
         strides: the tensor's strides.
 
+    Raises:
+        IndexingError: if ``index`` has fewer entries than ``strides``.
+
     Examples:
         >>> index_to_position((1, 2), (3, 1))
         5
     """
     # BEGIN TASK 2.1
+    # The checks use constant messages: fast_ops compiles this function with numba.
+    # (An index longer than the strides is allowed: the compiled kernels pass fixed-size buffers.)
+    if len(index) < len(strides):
+        raise IndexingError(
+            "index_to_position: index has fewer entries than strides (give one per dimension)"
+        )
     # A plain loop over positions (no zip): the same body compiles with numba in fast_ops.py.
     position = 0
     for k in range(len(strides)):
@@ -87,6 +98,10 @@ def to_index(ordinal: int, shape: Shape | UserShape, out_index: OutIndex) -> Non
         shape: the tensor's shape.
         out_index: an integer array with one slot per dimension, overwritten.
 
+    Raises:
+        IndexingError: if ``ordinal`` is outside ``0 .. size - 1`` or ``out_index`` has fewer slots
+            than ``shape`` has dimensions.
+
     Examples:
         >>> out = np.zeros(2, dtype=np.int32)
         >>> to_index(5, (2, 3), out)
@@ -94,6 +109,16 @@ def to_index(ordinal: int, shape: Shape | UserShape, out_index: OutIndex) -> Non
         [1, 2]
     """
     # BEGIN TASK 2.1
+    # The checks use constant messages: fast_ops compiles this function with numba.
+    if len(out_index) < len(shape):
+        raise IndexingError("to_index: out_index needs one slot per dimension of shape")
+    size = 1
+    for s in shape:
+        size *= s
+    if ordinal < 0 or ordinal >= size:
+        raise IndexingError(
+            "to_index: ordinal must lie in 0 .. size - 1, where size is the product of shape"
+        )
     remaining = int(ordinal)
     for k in range(len(shape) - 1, -1, -1):
         size = int(shape[k])
@@ -119,6 +144,9 @@ def broadcast_index(
         shape: the smaller shape, which broadcasts to ``big_shape``.
         out_index: an integer array with one slot per dimension of ``shape``, overwritten.
 
+    Raises:
+        IndexingError: if ``shape`` does not broadcast to ``big_shape``, or an index is too short.
+
     Examples:
         >>> out = np.zeros(2, dtype=np.int32)
         >>> broadcast_index((4, 1, 2), (5, 3, 4), (1, 4), out)
@@ -126,9 +154,23 @@ def broadcast_index(
         [0, 2]
     """
     # BEGIN TASK 2.2
+    # The checks use constant messages: fast_ops compiles this function with numba.
     offset = len(big_shape) - len(shape)
+    if offset < 0 or len(big_index) < len(big_shape) or len(out_index) < len(shape):
+        raise IndexingError(
+            "broadcast_index: shape has more dimensions than big_shape, or big_index/out_index "
+            "has fewer entries than its shape"
+        )
     for k in range(len(shape)):
-        out_index[k] = big_index[k + offset] if shape[k] != 1 else 0
+        if shape[k] == 1:
+            out_index[k] = 0  # this input was repeated along dimension k
+        elif shape[k] == big_shape[k + offset]:
+            out_index[k] = big_index[k + offset]
+        else:
+            raise IndexingError(
+                "broadcast_index: shape does not broadcast to big_shape (aligned on the right, "
+                "each size must equal big_shape's or be 1); check with shape_broadcast first"
+            )
     # END TASK 2.2
 
 
@@ -136,14 +178,17 @@ def shape_broadcast(shape1: UserShape, shape2: UserShape) -> tuple[int, ...]:
     """Return the shape that ``shape1`` and ``shape2`` broadcast to (NumPy's rule).
 
     Raises:
-        IndexingError: if some aligned pair of sizes differs and neither is 1; the message names
-            both shapes.
+        TypeError: if a shape is not a tuple (or list) of ints.
+        IndexingError: if a size is negative, or some aligned pair of sizes differs and neither
+            is 1; the message names both shapes.
 
     Examples:
         >>> shape_broadcast((5, 1, 4), (3, 1))
         (5, 3, 4)
     """
     # BEGIN TASK 2.2
+    checked_shape(shape1, "shape_broadcast(shape1)")
+    checked_shape(shape2, "shape_broadcast(shape2)")
     n = max(len(shape1), len(shape2))
     padded1 = [1] * (n - len(shape1)) + [int(s) for s in shape1]
     padded2 = [1] * (n - len(shape2)) + [int(s) for s in shape2]
@@ -162,10 +207,15 @@ def shape_broadcast(shape1: UserShape, shape2: UserShape) -> tuple[int, ...]:
 def strides_from_shape(shape: UserShape) -> tuple[int, ...]:
     """Return the row-major (contiguous) strides of ``shape``.
 
+    Raises:
+        TypeError: if ``shape`` is not a tuple (or list) of ints.
+        IndexingError: if a size is negative.
+
     Examples:
         >>> strides_from_shape((2, 3, 4))
         (12, 4, 1)
     """
+    shape = checked_shape(shape, "strides_from_shape(shape)")
     strides = []
     step = 1
     for size in reversed(shape):
@@ -174,23 +224,95 @@ def strides_from_shape(shape: UserShape) -> tuple[int, ...]:
     return tuple(reversed(strides))
 
 
-def _checked_shape(shape: object) -> tuple[int, ...]:
-    """Return ``shape`` as a tuple of ints, or raise a TypeError/IndexingError saying what is wrong."""
+def checked_shape(shape: object, where: str = "TensorData(shape)") -> tuple[int, ...]:
+    """Return ``shape`` as a tuple of ints, or raise an error naming ``where``.
+
+    Raises:
+        TypeError: if ``shape`` is not a tuple or list of ints (bools and floats are refused).
+        IndexingError: if a size is negative or there are more than ``MAX_DIMS`` dimensions.
+
+    Examples:
+        >>> checked_shape([2, 3])
+        (2, 3)
+    """
     if type(shape) is tuple and all(type(s) is int and s >= 0 for s in shape):
         if len(shape) > MAX_DIMS:
-            raise IndexingError(f"TensorData: shape {shape!r} has more than {MAX_DIMS} dimensions")
+            raise IndexingError(f"{where}: shape {shape!r} has more than {MAX_DIMS} dimensions")
         return shape  # the common case, checked cheaply
     if not isinstance(shape, (tuple, list)):
-        raise TypeError(f"TensorData: shape must be a tuple of ints, got {type(shape).__name__}")
+        raise TypeError(
+            f"{where} must be a tuple of ints such as (2, 3), got {type(shape).__name__} {shape!r}"
+        )
     values = tuple(shape)
     for size in values:
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-            raise TypeError(f"TensorData: shape {values!r} must contain ints only")
+            raise TypeError(
+                f"{where}: shape {values!r} must contain ints only, got {type(size).__name__} "
+                f"{size!r}"
+            )
         if size < 0:
-            raise IndexingError(f"TensorData: shape {values!r} has a negative size")
+            raise IndexingError(f"{where}: shape {values!r} has a negative size")
     if len(values) > MAX_DIMS:
-        raise IndexingError(f"TensorData: shape {values!r} has more than {MAX_DIMS} dimensions")
+        raise IndexingError(f"{where}: shape {values!r} has more than {MAX_DIMS} dimensions")
     return tuple(int(s) for s in values)
+
+
+def checked_index(index: object, where: str) -> tuple[int, ...]:
+    """Return ``index`` (an int or a tuple of ints) as a tuple of ints, or raise naming ``where``.
+
+    Raises:
+        TypeError: if ``index`` is not an int or a tuple/list of ints (bools and floats refused).
+
+    Examples:
+        >>> checked_index(2, "t[...]"), checked_index((0, 1), "t[...]")
+        ((2,), (0, 1))
+    """
+    if isinstance(index, (int, np.integer)) and not isinstance(index, bool):
+        return (int(index),)
+    if not isinstance(index, (tuple, list, np.ndarray)):
+        raise TypeError(
+            f"{where}: index {index!r} must be an int or a tuple of ints (one per dimension), got "
+            f"{type(index).__name__}"
+        )
+    for i in index:
+        if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
+            raise TypeError(
+                f"{where}: index {tuple(index)!r} must hold ints only, got {type(i).__name__} {i!r}"
+            )
+    return tuple(int(i) for i in index)
+
+
+def _checked_storage(storage: object) -> Storage:
+    """``storage`` as a flat float64 array, or a TypeError naming ``TensorData(storage)``."""
+    try:
+        raw = np.asarray(storage)
+    except ValueError as error:  # ragged nested lists
+        raise TypeError(f"TensorData(storage) expects a flat list of numbers: {error}") from None
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(
+            f"TensorData(storage) expects numbers (a list of floats or a numeric NumPy array), got "
+            f"{type(storage).__name__} holding {raw.dtype} values: {storage!r:.80}"
+        )
+    return np.asarray(raw, dtype=np.float64).reshape(-1)
+
+
+def _checked_strides(strides: object, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """``strides`` as a tuple of non-negative ints, one per dimension, or an error saying why."""
+    if not isinstance(strides, (tuple, list, np.ndarray)):
+        raise TypeError(
+            f"TensorData(strides) must be a tuple of ints, got {type(strides).__name__} {strides!r}"
+        )
+    for st in strides:
+        if isinstance(st, bool) or not isinstance(st, (int, np.integer)):
+            raise TypeError(f"TensorData(strides) {tuple(strides)!r} must contain ints only")
+    values = tuple(int(st) for st in strides)
+    if len(values) != len(shape):
+        raise IndexingError(
+            f"TensorData: strides {values} must have one entry per dimension of shape {shape}"
+        )
+    if any(st < 0 for st in values):
+        raise IndexingError(f"TensorData: strides {values} must not be negative (shape {shape})")
+    return values
 
 
 class TensorData:
@@ -203,7 +325,10 @@ class TensorData:
         strides: the storage step of each dimension (row-major when omitted).
 
     Raises:
-        IndexingError: if strides and shape differ in length, or a position lies outside storage.
+        TypeError: if the storage holds something other than numbers, or shape or strides are not
+            tuples of ints.
+        IndexingError: if strides and shape differ in length, a size or stride is negative, or a
+            position lies outside storage.
 
     Examples:
         >>> TensorData([0.0] * 6, (2, 3), (1, 2)).is_contiguous()
@@ -223,7 +348,7 @@ class TensorData:
         shape: UserShape,
         strides: UserStrides | None = None,
     ) -> None:
-        shape = _checked_shape(shape)
+        shape = checked_shape(shape)
         if (
             isinstance(storage, np.ndarray)
             and storage.dtype == np.float64
@@ -232,13 +357,9 @@ class TensorData:
         ):
             self._storage = storage
         else:
-            self._storage = np.asarray(storage, dtype=np.float64).reshape(-1)
+            self._storage = _checked_storage(storage)
         row_major = strides_from_shape(shape)
-        strides = row_major if strides is None else tuple(int(s) for s in strides)
-        if len(strides) != len(shape):
-            raise IndexingError(
-                f"TensorData: strides {strides} must have one entry per dimension of shape {shape}"
-            )
+        strides = row_major if strides is None else _checked_strides(strides, shape)
         self.shape = shape
         self.strides = strides
         self.dims = len(shape)
@@ -248,7 +369,7 @@ class TensorData:
         self.size = size
         if size:
             last = sum((s - 1) * st for s, st in zip(shape, strides, strict=True))
-            if min(strides, default=0) < 0 or last >= len(self._storage):
+            if last >= len(self._storage):
                 raise IndexingError(
                     f"TensorData: shape {shape} with strides {strides} reaches position {last}, "
                     f"but the storage holds {len(self._storage)} numbers"
@@ -287,10 +408,11 @@ class TensorData:
         """Return the storage position of ``index`` (an int for a 1-D tensor, else a tuple).
 
         Raises:
+            TypeError: if the index is not an int or a tuple of ints.
             IndexingError: if the index has the wrong length, is negative or is out of range; the
                 message names the index and the shape.
         """
-        key = (index,) if isinstance(index, (int, np.integer)) else tuple(index)
+        key = checked_index(index, "TensorData.index")
         if len(key) != self.dims:
             raise IndexingError(
                 f"index {key} has {len(key)} entries but the tensor of shape {self.shape} has "
@@ -321,8 +443,17 @@ class TensorData:
         return float(self._storage[self.index(key)])
 
     def set(self, key: UserIndex, val: float) -> None:
-        """Store ``val`` at ``key``."""
-        self._storage[self.index(key)] = val
+        """Store ``val`` at ``key``.
+
+        Raises:
+            TypeError: if ``val`` is not a real number (NaN and infinities are allowed).
+        """
+        if not is_real(val):
+            raise TypeError(
+                f"TensorData.set: the value must be a real number, got {type(val).__name__} "
+                f"{val!r:.80}"
+            )
+        self._storage[self.index(key)] = float(val)
 
     def tuple(self) -> tuple[Storage, Shape, Strides]:
         """Return ``(storage, shape, strides)`` as arrays: what the low-level loops take."""
@@ -334,6 +465,7 @@ class TensorData:
         The storage is shared; only shape and strides move.
 
         Raises:
+            TypeError: if an entry of ``order`` is not an int.
             IndexingError: if ``order`` is not a permutation of ``0 .. dims - 1``.
 
         Examples:
@@ -341,6 +473,7 @@ class TensorData:
             (1, 3)
         """
         # BEGIN TASK 2.1
+        order = checked_index(order, "permute(order)")
         if sorted(order) != list(range(self.dims)):
             raise IndexingError(
                 f"permute: order {order} must name each dimension of shape {self.shape} once "

@@ -17,14 +17,16 @@ Examples:
 
 from __future__ import annotations
 
+import inspect
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .autodiff import Context, is_grad_enabled, no_grad
-from .tensor_data import IndexingError, TensorData, UserIndex
-from .tensor_ops import Tensor, TensorT
+from .checks import check_int, check_real
+from .tensor_data import IndexingError, TensorData, UserIndex, checked_index
+from .tensor_ops import Tensor, TensorT, check_tensor
 
 __all__ = [
     "History", "Function", "Neg", "Inv", "Add", "Mul", "Sigmoid", "ReLU", "Log", "Exp", "Sum",
@@ -35,11 +37,30 @@ __all__ = [
 
 @dataclass
 class History:
-    """How a tensor was made: the function, its context and its inputs (empty for a leaf)."""
+    """How a tensor was made: the function, its context and its inputs (empty for a leaf).
+
+    Raises:
+        TypeError: if ``last_fn`` is not a :class:`Function` subclass, ``ctx`` not a Context or
+            ``inputs`` not a tuple or list.
+    """
 
     last_fn: type[Function] | None = None
     ctx: Context | None = None
     inputs: Sequence[Tensor] = ()
+
+    def __post_init__(self) -> None:
+        fn = self.last_fn
+        if fn is not None and not (isinstance(fn, type) and issubclass(fn, Function)):
+            raise TypeError(
+                f"History(last_fn) must be a tensor Function subclass (such as "
+                f"tensor_functions.Mul) or None, got {fn!r}"
+            )
+        if self.ctx is not None and not isinstance(self.ctx, Context):
+            raise TypeError(f"History(ctx) must be a Context or None, got {type(self.ctx).__name__}")
+        if not isinstance(self.inputs, (tuple, list)):
+            raise TypeError(
+                f"History(inputs) must be a tuple of tensors, got {type(self.inputs).__name__}"
+            )
 
 
 def wrap_tuple(x: Any) -> tuple[Any, ...]:
@@ -51,7 +72,16 @@ class Function:
     """Base class of the tensor functions: subclasses define static ``forward`` and ``backward``.
 
     Never instantiated; call :meth:`apply`.
+
+    Raises:
+        TypeError: when instantiated.
     """
+
+    def __init__(self) -> None:
+        raise TypeError(
+            f"{type(self).__name__} is a tensor Function: it is never instantiated; call "
+            f"{type(self).__name__}.apply(...) instead"
+        )
 
     @staticmethod
     def forward(ctx: Context, *inputs: Any) -> Any:
@@ -68,6 +98,11 @@ class Function:
 
     @classmethod
     def _backward(cls, ctx: Context, grad_out: Tensor) -> tuple[Any, ...]:
+        if cls.backward is Function.backward:
+            raise NotImplementedError(
+                f"{cls.__name__} must define a static backward(ctx, grad_output) returning one "
+                "gradient per input"
+            )
         return wrap_tuple(cls.backward(ctx, grad_out))
 
     @classmethod
@@ -75,7 +110,24 @@ class Function:
         """Call ``forward`` on the values and record the call when some input requires grad.
 
         Inside :class:`~minitorch.no_grad` nothing is recorded and nothing is saved.
+
+        Raises:
+            TypeError: if an input is not a tensor, the number of inputs is not what ``forward``
+                takes, or ``forward`` returns something other than a tensor.
+            NotImplementedError: if the subclass defines no ``forward``.
         """
+        if cls.forward is Function.forward:
+            raise NotImplementedError(
+                f"{cls.__name__} must define a static forward(ctx, *inputs) computing the value"
+            )
+        for i, v in enumerate(vals):
+            check_tensor(v, f"{cls.__name__}.apply: argument {i}")
+        expected = _forward_arity(cls)
+        if expected is not None and expected != len(vals):
+            raise TypeError(
+                f"{cls.__name__}.apply got {len(vals)} argument(s), but {cls.__name__}.forward(ctx, "
+                f"...) takes {expected}; pass one tensor per forward argument"
+            )
         # Bit i of the mask is set when input i requires grad (``ctx.needs_grad(i)`` reads it).
         mask = 0
         if is_grad_enabled():
@@ -85,10 +137,31 @@ class Function:
         need_grad = mask != 0
         ctx = Context(not need_grad, variable_inputs=mask)
         c: TensorT = cls.forward(ctx, *(v.detach() for v in vals))
+        if not isinstance(getattr(c, "_tensor", None), TensorData):
+            raise TypeError(
+                f"{cls.__name__}.forward returned {type(c).__name__} {c!r:.60}; forward must return "
+                "a tensor (compute it with the input's backend, t.f.add_zip(...) and friends)"
+            )
         out = c._new(c._tensor)
         if need_grad:
             out.history = History(cls, ctx, vals)
         return out
+
+
+_ARITY: dict[type[Function], int | None] = {}
+"""How many inputs each Function's forward takes (computed once per class)."""
+
+
+def _forward_arity(fn: type[Function]) -> int | None:
+    """How many inputs ``fn.forward`` takes after ``ctx`` (``None`` when it takes any number)."""
+    if fn not in _ARITY:
+        try:
+            parameters = list(inspect.signature(fn.forward).parameters.values())[1:]
+            variadic = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters)
+            _ARITY[fn] = None if variadic else len(parameters)
+        except (TypeError, ValueError):
+            _ARITY[fn] = None
+    return _ARITY[fn]
 
 
 class Neg(Function):
@@ -301,8 +374,11 @@ class IsClose(Function):
 
 
 def _order_of(order: Tensor) -> list[int]:
-    """The permutation held in a 1-D tensor, as ints."""
-    return [int(order[i]) for i in range(order.size)]
+    """The integers held in a 1-D tensor (a permutation or a shape), refusing fractions."""
+    values = [order[i] for i in range(order.size)]
+    if any(v != int(v) for v in values):
+        raise TypeError(f"Permute/View: the tensor {values} must hold whole numbers")
+    return [int(v) for v in values]
 
 
 class Permute(Function):
@@ -411,15 +487,51 @@ def grad_central_difference(
 
     ``(F(x + eps e_ind) - F(x - eps e_ind)) / (2 eps)`` with ``F = sum(f(...))``; computed without
     recording a graph.
+
+    Raises:
+        TypeError: if ``f`` is not callable, a value is not a tensor, ``arg`` not an int,
+            ``epsilon`` not a real number, ``ind`` not a tuple of ints, or ``f`` returns a
+            non-tensor.
+        ValueError: if ``arg`` is out of range or ``epsilon`` is not finite and positive.
+        IndexingError: if ``ind`` does not fit the argument's shape.
+
+    Examples:
+        >>> from minitorch import tensor
+        >>> x = tensor([1.0, 2.0])
+        >>> round(grad_central_difference(lambda a: a * a, x, ind=(1,)), 4)
+        4.0
     """
+    where = "grad_central_difference"
+    _check_callable_and_tensors(f, vals, where)
+    check_int(arg, f"{where}(arg)")
+    if not 0 <= arg < len(vals):
+        raise ValueError(f"{where}(arg): arg={arg} is out of range for {len(vals)} value(s)")
+    check_real(epsilon, f"{where}(epsilon)", low=0.0, low_open=True)
+    ind = checked_index(ind, f"{where}(ind)")
     x = vals[arg]
     up = x.zeros(x.shape)
     up[ind] = epsilon
     with no_grad():
         plus = [v + up if j == arg else v for j, v in enumerate(vals)]
         minus = [v - up if j == arg else v for j, v in enumerate(vals)]
-        delta = f(*plus).sum() - f(*minus).sum()
+        delta = _summed(f, plus, where) - _summed(f, minus, where)
     return delta.item() / (2.0 * epsilon)
+
+
+def _check_callable_and_tensors(f: object, vals: Sequence[object], where: str) -> None:
+    """Refuse a non-callable ``f`` and values that are not tensors, naming ``where``."""
+    if not callable(f):
+        raise TypeError(f"{where}(f): f must be a function of tensors, got {type(f).__name__} {f!r}")
+    for i, v in enumerate(vals):
+        check_tensor(v, f"{where}(vals[{i}])")
+
+
+def _summed(f: Callable[..., Tensor], vals: Sequence[Tensor], where: str) -> Tensor:
+    """``f(*vals).sum()``, or a TypeError naming ``where`` when ``f`` returns no tensor."""
+    out = f(*vals)
+    if not isinstance(getattr(out, "_tensor", None), TensorData):
+        raise TypeError(f"{where}: f returned {type(out).__name__} {out!r:.60}; it must return a tensor")
+    return out.sum()
 
 
 def grad_check(f: Callable[..., Tensor], *vals: Tensor, tolerance: float = 1e-2) -> None:
@@ -429,16 +541,23 @@ def grad_check(f: Callable[..., Tensor], *vals: Tensor, tolerance: float = 1e-2)
     Raises:
         AssertionError: naming the function, the argument, the index, the expected and the
             received derivative.
+        TypeError: if ``f`` is not callable, a value is not a tensor, ``f`` returns a non-tensor or
+            ``tolerance`` is not a real number.
+        ValueError: if no values are given or ``tolerance`` is negative or not finite.
 
     Examples:
         >>> from minitorch import tensor
         >>> grad_check(lambda a: (a * a).sigmoid(), tensor([[0.5, -1.0], [2.0, 0.0]]))
     """
+    _check_callable_and_tensors(f, vals, "grad_check")
+    if not vals:
+        raise ValueError("grad_check: pass at least one tensor to differentiate f at")
+    check_real(tolerance, "grad_check(tolerance)", low=0.0)
     for x in vals:
         x.requires_grad_(True)
         x.zero_grad_()
     random.seed(10)
-    f(*vals).sum().backward()
+    _summed(f, vals, "grad_check").backward()
     for i, x in enumerate(vals):
         ind = x._tensor.sample()
         expected = grad_central_difference(f, *vals, arg=i, ind=ind)

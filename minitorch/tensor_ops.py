@@ -39,7 +39,8 @@ __all__ = [
     "TensorProtocol", "Tensor", "TensorT", "MapProto", "TensorOps", "TensorBackend", "SimpleOps",
     "SimpleBackend", "tensor_map", "tensor_zip", "tensor_reduce", "tensor_matrix_multiply",
     "broadcast_shape_for", "matmul_shape", "sigmoid_back_from_output", "map_with_kernel",
-    "zip_with_kernel", "reduce_with_kernel",
+    "zip_with_kernel", "reduce_with_kernel", "check_tensor", "check_backend", "check_dim",
+    "check_function", "check_out_shape", "check_start",
 ]
 
 
@@ -135,6 +136,61 @@ def broadcast_shape_for(operation: str, shape1: UserShape, shape2: UserShape) ->
         raise IndexingError(f"{operation}: {error}") from None
 
 
+def check_tensor(value: object, where: str) -> None:
+    """Refuse anything that is not a tensor (an object holding a TensorData), naming ``where``.
+
+    Raises:
+        TypeError: if ``value`` is not a tensor.
+    """
+    if not isinstance(getattr(value, "_tensor", None), TensorData):
+        raise TypeError(
+            f"{where} expects a Tensor, got {type(value).__name__} {value!r:.60}; make one with "
+            "minitorch.tensor(...)"
+        )
+
+
+def check_dim(dim: object, a: Tensor, where: str) -> int:
+    """Return ``dim`` as a dimension of ``a`` (negative counts from the end), or raise naming ``where``.
+
+    Raises:
+        TypeError: if ``dim`` is not an int.
+        IndexingError: if it is out of range for ``a``'s shape.
+    """
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{where}: dim must be an int, got {type(dim).__name__} {dim!r}")
+    if not -a.dims <= dim < a.dims:
+        raise IndexingError(f"{where}: dim={dim} is out of range for a tensor of shape {a.shape}")
+    return int(dim) % a.dims
+
+
+def check_function(fn: object, where: str) -> None:
+    """Refuse a ``fn`` that is not callable, naming ``where``.
+
+    Raises:
+        TypeError: if ``fn`` is not callable.
+    """
+    if not callable(fn):
+        raise TypeError(
+            f"{where} expects a float function such as operators.neg, got {type(fn).__name__} "
+            f"{fn!r:.60}"
+        )
+
+
+def check_backend(backend: object, where: str) -> TensorBackend:
+    """Return ``backend`` if it is a :class:`TensorBackend`, else raise a TypeError naming ``where``.
+
+    Raises:
+        TypeError: for anything else (a TensorOps class, a string such as ``"numpy"``).
+    """
+    if isinstance(backend, TensorBackend):
+        return backend
+    hint = (
+        f"; wrap an ops class with TensorBackend({backend.__name__})"
+        if isinstance(backend, type) else "; use minitorch.NumpyBackend or minitorch.SimpleBackend"
+    )
+    raise TypeError(f"{where} must be a TensorBackend, got {type(backend).__name__} {backend!r}{hint}")
+
+
 def matmul_shape(shape1: UserShape, shape2: UserShape) -> tuple[int, ...]:
     """The shape of ``a @ b``: batch dimensions broadcast, then ``(n, m) @ (m, p) -> (n, p)``.
 
@@ -157,6 +213,30 @@ def matmul_shape(shape1: UserShape, shape2: UserShape) -> tuple[int, ...]:
         )
     batch = broadcast_shape_for("matmul", shape1[:-2], shape2[:-2])
     return (*batch, int(shape1[-2]), int(shape2[-1]))
+
+
+def check_out_shape(name: str, out: Tensor, a: Tensor) -> None:
+    """Refuse an ``out`` of a map whose shape ``a`` does not broadcast to, naming the map.
+
+    Raises:
+        TypeError: if ``out`` is not a tensor.
+        IndexingError: if ``a``'s shape does not broadcast to ``out``'s.
+    """
+    check_tensor(out, f"{name} map(out)")
+    if broadcast_shape_for(name, out.shape, a.shape) != tuple(out.shape):
+        raise IndexingError(
+            f"{name} map: the input of shape {a.shape} does not broadcast to out's shape {out.shape}"
+        )
+
+
+def check_start(start: object, where: str) -> None:
+    """Refuse a reduction's start value that is not a real number.
+
+    Raises:
+        TypeError: if ``start`` is not a real number.
+    """
+    if isinstance(start, bool) or not isinstance(start, (int, float, np.floating, np.integer)):
+        raise TypeError(f"{where} must be a real number, got {type(start).__name__} {start!r}")
 
 
 class TensorOps:
@@ -192,9 +272,26 @@ class TensorBackend:
 
     Args:
         ops: the class providing ``map``, ``zip``, ``reduce`` and ``matrix_multiply``.
+
+    Raises:
+        TypeError: if ``ops`` is not a class with those four static methods (a backend, a string
+            or an instance is refused).
     """
 
     def __init__(self, ops: type[TensorOps]) -> None:
+        if isinstance(ops, TensorBackend):
+            raise TypeError(
+                f"TensorBackend(ops): got {ops!r}, which is already a backend; pass the ops class "
+                f"itself, TensorBackend({ops.ops.__name__}), or use the backend as it is"
+            )
+        needed = ("map", "zip", "reduce", "matrix_multiply")
+        missing = [m for m in needed if not callable(getattr(ops, m, None))]
+        if not isinstance(ops, type) or missing:
+            raise TypeError(
+                f"TensorBackend(ops) expects a TensorOps class such as NumpyOps or SimpleOps, got "
+                f"{type(ops).__name__} {ops!r:.60}"
+                + (f" (it has no {', '.join(missing)})" if missing else "")
+            )
         self.ops = ops
         # Maps
         self.neg_map = ops.map(operators.neg)
@@ -231,11 +328,14 @@ def map_with_kernel(name: str, kernel: Callable[..., None]) -> MapProto:
     ``a``'s shape, and a given ``out`` must be a shape ``a`` broadcasts to (the error names ``name``).
     """
 
+    where = f"{name} map"  # named in errors
+
     def ret(a: Tensor, out: Tensor | None = None) -> Tensor:
+        check_tensor(a, where)
         if out is None:
             out = a.zeros(a.shape)
         else:
-            broadcast_shape_for(name, out.shape, a.shape)
+            check_out_shape(name, out, a)
         kernel(*out.tuple(), *a.tuple())
         return out
 
@@ -245,7 +345,11 @@ def map_with_kernel(name: str, kernel: Callable[..., None]) -> MapProto:
 def zip_with_kernel(name: str, kernel: Callable[..., None]) -> Callable[[Tensor, Tensor], Tensor]:
     """Wrap a low-level zip kernel as ``fn_zip(a, b)``, whose output has the broadcast shape."""
 
+    where = f"{name} zip"  # named in errors
+
     def ret(a: Tensor, b: Tensor) -> Tensor:
+        check_tensor(a, where)
+        check_tensor(b, where)
         out = a.zeros(broadcast_shape_for(name, a.shape, b.shape))
         kernel(*out.tuple(), *a.tuple(), *b.tuple())
         return out
@@ -253,11 +357,17 @@ def zip_with_kernel(name: str, kernel: Callable[..., None]) -> Callable[[Tensor,
     return ret
 
 
-def reduce_with_kernel(kernel: Callable[..., None], start: float) -> Callable[[Tensor, int], Tensor]:
+def reduce_with_kernel(
+    kernel: Callable[..., None], start: float, name: str = "reduce"
+) -> Callable[[Tensor, int], Tensor]:
     """Wrap a low-level reduce kernel as ``fn_reduce(a, dim)``: the output is ``a``'s shape with
-    ``dim`` of size 1, filled with ``start`` before the kernel folds ``a`` into it."""
+    ``dim`` of size 1, filled with ``start`` before the kernel folds ``a`` into it (errors name
+    ``name``)."""
+    where = f"{name} reduce"
 
     def ret(a: Tensor, dim: int) -> Tensor:
+        check_tensor(a, where)
+        dim = check_dim(dim, a, where)
         out_shape = list(a.shape)
         out_shape[dim] = 1
         out = a.zeros(tuple(out_shape))
@@ -274,11 +384,13 @@ class SimpleOps(TensorOps):
     @staticmethod
     def map(fn: Callable[[float], float]) -> MapProto:
         """Return ``fn_map(a, out=None)``: ``out[i] = fn(a[i])``, with ``a`` broadcast to ``out``."""
+        check_function(fn, "SimpleOps.map(fn)")
         return map_with_kernel(fn.__name__, tensor_map(fn))
 
     @staticmethod
     def zip(fn: Callable[[float, float], float]) -> Callable[[Tensor, Tensor], Tensor]:
         """Return ``fn_zip(a, b)``: ``out[i] = fn(a[i], b[i])`` over the broadcast shape."""
+        check_function(fn, "SimpleOps.zip(fn)")
         return zip_with_kernel(fn.__name__, tensor_zip(fn))
 
     @staticmethod
@@ -286,11 +398,15 @@ class SimpleOps(TensorOps):
         fn: Callable[[float, float], float], start: float = 0.0
     ) -> Callable[[Tensor, int], Tensor]:
         """Return ``fn_reduce(a, dim)``: fold ``fn`` from ``start`` along ``dim`` (kept as size 1)."""
-        return reduce_with_kernel(tensor_reduce(fn), start)
+        check_function(fn, "SimpleOps.reduce(fn)")
+        check_start(start, "SimpleOps.reduce(start)")
+        return reduce_with_kernel(tensor_reduce(fn), start, fn.__name__)
 
     @staticmethod
     def matrix_multiply(a: Tensor, b: Tensor) -> Tensor:
         """Batched matrix product with Python loops (batch dimensions broadcast)."""
+        check_tensor(a, "matrix_multiply(a)")
+        check_tensor(b, "matrix_multiply(b)")
         out = a.zeros(matmul_shape(a.shape, b.shape))
         tensor_matrix_multiply(*out.tuple(), *a.tuple(), *b.tuple())
         return out
