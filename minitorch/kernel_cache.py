@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import inspect
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -49,17 +50,20 @@ def sources_digest(paths: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def _closure_sources(py_func: Callable[..., Any]) -> list[Path]:
-    """The files defining the functions a kernel closes over (``fn`` of ``tensor_map(fn)``)."""
+def _closure_sources(py_func: Callable[..., Any]) -> list[Path] | None:
+    """The files defining the functions a kernel closes over (``fn`` of ``tensor_map(fn)``), or
+    None if one of them has no source file (made by ``exec`` or typed at a prompt): such a kernel
+    cannot be cached, since numba could not find that function again in a later process."""
     paths = []
     for cell in py_func.__closure__ or ():
         value = cell.cell_contents
         target = getattr(value, "py_func", value)  # a numba dispatcher wraps its Python function
         if inspect.isfunction(target):
-            try:
-                paths.append(Path(inspect.getfile(target)))
-            except TypeError:  # a function without a file (built in exec): nothing to hash
-                continue
+            # numba finds the function again through its module when it loads a cached kernel.
+            module_file = getattr(sys.modules.get(target.__module__), "__file__", None)
+            if module_file is None or not Path(module_file).is_file():
+                return None
+            paths.append(Path(module_file))
     return paths
 
 
@@ -73,7 +77,7 @@ class SourceAwareCache(FunctionCache):  # type: ignore[misc]  # numba is untyped
 
     def __init__(self, py_func: Callable[..., Any], sources: Iterable[Path] = KERNEL_SOURCES) -> None:
         super().__init__(py_func)
-        self.sources_digest = sources_digest([*sources, *_closure_sources(py_func)])
+        self.sources_digest = sources_digest([*sources, *(_closure_sources(py_func) or [])])
 
     def _index_key(self, sig: Any, codegen: Any) -> tuple[Any, ...]:
         return (*super()._index_key(sig, codegen), self.sources_digest)
@@ -90,6 +94,8 @@ def cached_njit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
 
     def compile_with_cache(py_func: Callable[..., Any]) -> Any:
         dispatcher = njit(**options)(py_func)
+        if _closure_sources(py_func) is None:
+            return dispatcher  # it closes over a function without a file: compiled per process
         # A function without a file to cache next to (typed at the prompt) stays uncached.
         with contextlib.suppress(RuntimeError):
             dispatcher._cache = SourceAwareCache(py_func)
