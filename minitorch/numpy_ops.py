@@ -52,8 +52,9 @@ def stable_sigmoid(x: Array) -> Array:
         np.exp(out, out=out)
     out += 1.0
     np.reciprocal(out, out=out)
-    low = x < -708.0
-    if low.any():
+    # One read-only pass (no mask array) in the common case where nothing is that low.
+    if x.size and not x.min() >= -708.0:
+        low = x < -708.0
         out[low] = np.exp(x[low])
     return out
 

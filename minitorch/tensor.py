@@ -356,7 +356,7 @@ class Tensor:
         true_shape = broadcast_shape_for("expand", self.shape, other.shape)
         out: TensorProtocol = other
         if other.shape != true_shape:
-            out = self.backend.id_map(other, zeros(true_shape, backend=self.backend))
+            out = _broadcast_view(other, true_shape)
         extra = len(true_shape) - self.dims
         for d, size in enumerate(true_shape):
             if size != 1 and (d < extra or self.shape[d - extra] == 1):
@@ -377,7 +377,11 @@ class Tensor:
             raise ValueError(
                 "accumulate_derivative: only leaves (tensors made by the user) keep a gradient"
             )
-        self.grad = x.detach() if self.grad is None else cast(Tensor, self.backend.add_zip(self.grad, x))
+        if self.grad is None:
+            # chain_rule and backward have already copied a gradient that others share.
+            self.grad = x.detach() if _owns_layout(x) else cast(Tensor, self.backend.id_map(x))
+        else:
+            self.grad = cast(Tensor, self.backend.add_zip(self.grad, x))
 
     def is_leaf(self) -> bool:
         """True for a tensor made by the user that requires grad (no function made it)."""
@@ -410,11 +414,21 @@ class Tensor:
                 f"{len(h.inputs)} input(s); return one value per forward argument"
             )
         pairs: list[tuple[Variable, Any]] = []
+        # Storages that a leaf's gradient must not share: d_output's (passed through by Add, Sum,
+        # Copy, views) and those already handed to another input.
+        handed = [d_output._tensor._storage]
         for inp, grad in zip(cast("Sequence[Tensor]", h.inputs), grads, strict=True):
             if inp.is_constant():
                 pairs.append((inp, grad))
-            else:
-                pairs.append((inp, inp.expand(self._ensure_tensor(grad))))
+                continue
+            g = inp.expand(self._ensure_tensor(grad))
+            storage = g._tensor._storage
+            if inp.is_leaf() and (
+                not _owns_layout(g) or any(storage is other for other in handed)
+            ):
+                g = cast(Tensor, self.backend.id_map(g))
+            handed.append(storage)
+            pairs.append((inp, g))
         return pairs
 
     def backward(self, grad_output: Tensor | None = None) -> None:
@@ -441,6 +455,8 @@ class Tensor:
                     "call .sum().backward()"
                 )
             grad_output = Tensor.make([1.0], self.shape, backend=self.backend)
+        elif self.is_leaf() and grad_output.shape == self.shape:
+            grad_output = cast(Tensor, self.backend.id_map(grad_output))  # not the caller's array
         elif grad_output.shape != self.shape:
             raise ValueError(
                 f"backward(): grad_output has shape {grad_output.shape}, but the tensor has shape "
@@ -503,6 +519,27 @@ def tensor(ls: Any, backend: TensorBackend | None = None, requires_grad: bool = 
         (2, 3)
     """
     return tensor_from_numpy(ls, backend=backend, requires_grad=requires_grad)
+
+
+def _owns_layout(t: Tensor) -> bool:
+    """True if ``t`` is row-major over exactly its own storage (no view with strides or repeats)."""
+    data = t._tensor
+    return data.is_contiguous() and len(data._storage) == data.size
+
+
+def _broadcast_view(t: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """``t`` read at the broadcast ``shape`` without copying: stride 0 along each broadcast dimension.
+
+    The view shares ``t``'s storage and repeats its numbers, so it is for reading only (the
+    backends' operations always write new tensors).
+    """
+    data = t._tensor
+    extra = len(shape) - data.dims
+    strides = [0] * extra + [
+        0 if size == 1 and shape[extra + k] != 1 else stride
+        for k, (size, stride) in enumerate(zip(data.shape, data.strides, strict=True))
+    ]
+    return t._new(TensorData(data._storage, shape, strides))
 
 
 def zeros(shape: UserShape, backend: TensorBackend | None = None) -> Tensor:
