@@ -145,6 +145,8 @@ _REDUCES: dict[Callable[[float, float], float], Callable[..., Array]] = {
 
 def _wrap(result: Array, like: Tensor) -> Tensor:
     """A new tensor (``like``'s class and backend) owning ``result``'s numbers, row-major."""
+    if type(result) is np.ndarray and result.dtype == np.float64 and result.flags.c_contiguous:
+        return like._new(TensorData(result.reshape(-1), result.shape))  # the common case, no copy
     flat = np.ascontiguousarray(result, dtype=np.float64).reshape(-1)
     return like._new(TensorData(flat, tuple(int(s) for s in np.shape(result))))
 

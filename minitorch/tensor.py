@@ -321,9 +321,10 @@ class Tensor:
 
     def mean(self, dim: int | None = None) -> Tensor:
         """Mean over ``dim`` (kept with size 1), or over everything into shape ``(1,)``."""
+        # A product with the float 1/n: one function in the graph where a division has two.
         if dim is None:
-            return self.sum() / self.size
-        return self.sum(dim) / self.shape[self._dim(dim, "mean")]
+            return self.sum() * (1.0 / self.size)
+        return self.sum(dim) * (1.0 / self.shape[self._dim(dim, "mean")])
 
     def all(self, dim: int | None = None) -> Tensor:
         """1.0 where every element (along ``dim``, or everywhere) is non-zero."""

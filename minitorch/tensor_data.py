@@ -234,7 +234,8 @@ class TensorData:
         else:
             self._storage = np.asarray(storage, dtype=np.float64).reshape(-1)
         row_major = strides_from_shape(shape)
-        strides = row_major if strides is None else tuple(int(s) for s in strides)
+        given = strides is not None
+        strides = tuple(int(s) for s in strides) if strides is not None else row_major
         if len(strides) != len(shape):
             raise IndexingError(
                 f"TensorData: strides {strides} must have one entry per dimension of shape {shape}"
@@ -247,8 +248,11 @@ class TensorData:
             size *= s
         self.size = size
         if size:
-            last = sum((s - 1) * st for s, st in zip(shape, strides, strict=True))
-            if min(strides, default=0) < 0 or last >= len(self._storage):
+            # Row-major strides (the common case, every new result) reach position size - 1.
+            last = (
+                sum((s - 1) * st for s, st in zip(shape, strides, strict=True)) if given else size - 1
+            )
+            if (given and min(strides, default=0) < 0) or last >= len(self._storage):
                 raise IndexingError(
                     f"TensorData: shape {shape} with strides {strides} reaches position {last}, "
                     f"but the storage holds {len(self._storage)} numbers"
