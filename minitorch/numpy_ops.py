@@ -58,8 +58,9 @@ def stable_sigmoid(x: Array) -> Array:
         np.exp(out, out=out)
     out += 1.0
     np.reciprocal(out, out=out)
-    low = x < -708.0
-    if low.any():
+    # One read-only pass (no mask array) in the common case where nothing is that low.
+    if x.size and not x.min() >= -708.0:
+        low = x < -708.0
         out[low] = np.exp(x[low])
     return out
 
@@ -150,6 +151,8 @@ _REDUCES: dict[Callable[[float, float], float], Callable[..., Array]] = {
 
 def _wrap(result: Array, like: Tensor) -> Tensor:
     """A new tensor (``like``'s class and backend) owning ``result``'s numbers, row-major."""
+    if type(result) is np.ndarray and result.dtype == np.float64 and result.flags.c_contiguous:
+        return like._new(TensorData(result.reshape(-1), result.shape))  # the common case, no copy
     flat = np.ascontiguousarray(result, dtype=np.float64).reshape(-1)
     return like._new(TensorData(flat, tuple(int(s) for s in np.shape(result))))
 

@@ -385,10 +385,11 @@ class Tensor:
             TypeError: if ``dim`` is not an int.
             IndexingError: if ``dim`` is out of range (``-dims <= dim < dims``).
         """
+        # A product with the float 1/n: one function in the graph where a division has two.
         if dim is None:
-            return self.sum() / self.size
+            return self.sum() * (1.0 / self.size)
         d = self._dim(dim, "mean")
-        return self.sum(d) / self.shape[d]
+        return self.sum(d) * (1.0 / self.shape[d])
 
     def all(self, dim: int | None = None) -> Tensor:
         """1.0 where every element (along ``dim``, or everywhere) is non-zero.
@@ -450,7 +451,7 @@ class Tensor:
         true_shape = broadcast_shape_for("expand", self.shape, other.shape)
         out: TensorProtocol = other
         if other.shape != true_shape:
-            out = self.backend.id_map(other, zeros(true_shape, backend=self.backend))
+            out = _broadcast_view(other, true_shape)
         extra = len(true_shape) - self.dims
         for d, size in enumerate(true_shape):
             if size != 1 and (d < extra or self.shape[d - extra] == 1):
@@ -478,7 +479,11 @@ class Tensor:
             raise ValueError(
                 f"accumulate_derivative(x): x has shape {x.shape}, the leaf has shape {self.shape}"
             )
-        self.grad = x.detach() if self.grad is None else cast(Tensor, self.backend.add_zip(self.grad, x))
+        if self.grad is None:
+            # chain_rule and backward have already copied a gradient that others share.
+            self.grad = x.detach() if _owns_layout(x) else cast(Tensor, self.backend.id_map(x))
+        else:
+            self.grad = cast(Tensor, self.backend.add_zip(self.grad, x))
 
     def is_leaf(self) -> bool:
         """True for a tensor made by the user that requires grad (no function made it)."""
@@ -513,6 +518,9 @@ class Tensor:
                 )
             raise wrong_derivative_count(name, grads, h.inputs)
         pairs: list[tuple[Variable, Any]] = []
+        # Storages that a leaf's gradient must not share: d_output's (passed through by Add, Sum,
+        # Copy, views) and those already handed to another input.
+        handed = [d_output._tensor._storage]
         for i, (inp, grad) in enumerate(zip(cast("Sequence[Tensor]", h.inputs), grads, strict=True)):
             if inp.is_constant():
                 pairs.append((inp, grad))
@@ -520,12 +528,17 @@ class Tensor:
             where = f"{name}.backward, gradient {i}"
             g = self._ensure_tensor(grad, where)
             try:
-                pairs.append((inp, inp.expand(g)))
+                g = inp.expand(g)
             except IndexingError:
                 raise IndexingError(
                     f"{where} has shape {g.shape}, which does not broadcast to the input's shape "
                     f"{inp.shape}; return a gradient of the input's (or the output's) shape"
                 ) from None
+            storage = g._tensor._storage
+            if inp.is_leaf() and (not _owns_layout(g) or any(storage is other for other in handed)):
+                g = cast(Tensor, self.backend.id_map(g))
+            handed.append(storage)
+            pairs.append((inp, g))
         return pairs
 
     def backward(self, grad_output: Tensor | None = None) -> None:
@@ -558,6 +571,8 @@ class Tensor:
                 f"backward(grad_output): grad_output must be a Tensor of shape {self.shape}, got "
                 f"{type(grad_output).__name__}; wrap it with minitorch.tensor(...)"
             )
+        elif self.is_leaf() and grad_output.shape == self.shape:
+            grad_output = cast(Tensor, self.backend.id_map(grad_output))  # not the caller's array
         elif grad_output.shape != self.shape:
             raise ValueError(
                 f"backward(): grad_output has shape {grad_output.shape}, but the tensor has shape "
@@ -657,6 +672,27 @@ def tensor(ls: Any, backend: TensorBackend | None = None, requires_grad: bool = 
         (2, 3)
     """
     return tensor_from_numpy(ls, backend=backend, requires_grad=requires_grad)
+
+
+def _owns_layout(t: Tensor) -> bool:
+    """True if ``t`` is row-major over exactly its own storage (no view with strides or repeats)."""
+    data = t._tensor
+    return data.is_contiguous() and len(data._storage) == data.size
+
+
+def _broadcast_view(t: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """``t`` read at the broadcast ``shape`` without copying: stride 0 along each broadcast dimension.
+
+    The view shares ``t``'s storage and repeats its numbers, so it is for reading only (the
+    backends' operations always write new tensors).
+    """
+    data = t._tensor
+    extra = len(shape) - data.dims
+    strides = [0] * extra + [
+        0 if size == 1 and shape[extra + k] != 1 else stride
+        for k, (size, stride) in enumerate(zip(data.shape, data.strides, strict=True))
+    ]
+    return t._new(TensorData(data._storage, shape, strides))
 
 
 def zeros(shape: UserShape, backend: TensorBackend | None = None) -> Tensor:

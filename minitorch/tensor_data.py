@@ -359,6 +359,7 @@ class TensorData:
         else:
             self._storage = _checked_storage(storage)
         row_major = strides_from_shape(shape)
+        given = strides is not None
         strides = row_major if strides is None else _checked_strides(strides, shape)
         self.shape = shape
         self.strides = strides
@@ -368,7 +369,10 @@ class TensorData:
             size *= s
         self.size = size
         if size:
-            last = sum((s - 1) * st for s, st in zip(shape, strides, strict=True))
+            # Row-major strides (the common case, every new result) reach position size - 1.
+            last = (
+                sum((s - 1) * st for s, st in zip(shape, strides, strict=True)) if given else size - 1
+            )
             if last >= len(self._storage):
                 raise IndexingError(
                     f"TensorData: shape {shape} with strides {strides} reaches position {last}, "

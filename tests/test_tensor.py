@@ -190,6 +190,46 @@ def test_gradient_accumulates_over_uses_and_calls() -> None:
     assert x.grad is None
 
 
+def _storage(t: Tensor | None) -> np.ndarray:
+    assert t is not None
+    return t._tensor._storage
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda x, y: x + y,  # Add hands the same gradient to both inputs
+        lambda x, y: (x + y).contiguous(),  # ... after a pass-through
+        lambda x, y: x.permute(1, 0).permute(1, 0) + y,  # ... through views
+    ],
+)
+def test_leaf_gradients_never_share_storage(make: Callable[[Tensor, Tensor], Tensor]) -> None:
+    x = tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = tensor([[5.0, 6.0], [7.0, 8.0]], requires_grad=True)
+    g = tensor([[1.0, 2.0], [3.0, 4.0]])
+    make(x, y).backward(g)
+    storages = [_storage(x.grad), _storage(y.grad), _storage(g)]
+    for i, a in enumerate(storages):
+        for b in storages[i + 1:]:
+            assert not np.shares_memory(a, b)
+    x.grad[0, 0] = 100.0  # writing one gradient changes nothing else
+    assert y.grad is not None and y.grad[0, 0] == 1.0 and g[0, 0] == 1.0
+
+
+def test_a_broadcast_gradient_reaching_a_leaf_is_its_own_row_major_array() -> None:
+    x = tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    g = tensor([[1.0], [2.0]])
+    x.sum(1).backward(g)
+    assert x.grad is not None and x.grad.to_numpy().tolist() == [[1.0] * 3, [2.0] * 3]
+    assert x.grad._tensor.strides == (3, 1) and len(_storage(x.grad)) == 6
+    x.grad[0, 0] = 9.0
+    assert x.grad.to_numpy().tolist() == [[9.0, 1.0, 1.0], [2.0] * 3]
+    leaf = tensor([1.0, 2.0], requires_grad=True)
+    seed = tensor([3.0, 4.0])
+    leaf.backward(seed)
+    assert leaf.grad is not None and not np.shares_memory(_storage(leaf.grad), _storage(seed))
+
+
 def test_tensors_run_on_the_shared_engine() -> None:
     x = tensor([1.0, 2.0], requires_grad=True)
     y = (x * 3.0).exp()
