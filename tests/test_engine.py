@@ -281,7 +281,7 @@ def test_scalar_format_formats_the_value() -> None:
 # ## Which inputs are variables (found by mutation testing: each test fails on one mutant)
 
 
-@pytest.mark.task1_2
+@pytest.mark.task1_4
 def test_engine_context_knows_a_computed_second_input_is_a_variable() -> None:
     x = Scalar(1.5)
     y = x * 1.0  # a computed value, not a leaf

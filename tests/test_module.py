@@ -324,7 +324,7 @@ def test_parameter_rejects_non_scalar_naming_what_to_pass(value: object) -> None
         Parameter(value)
 
 
-@pytest.mark.task0_4
+@pytest.mark.task1_2
 def test_parameter_rejects_computed_scalar() -> None:
     with pytest.raises(TypeError, match="computed from other Scalars"):
         Parameter(Scalar(1.0) * 2.0)
