@@ -46,7 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -106,6 +106,7 @@ class Mutant:
     kind: str
     line: int
     description: str
+    last_line: int = 0  # the last line whose tests matter: the node's end, or a block's header
     status: str = "not run"
     seconds: float = 0.0
     output: str = ""
@@ -178,6 +179,16 @@ def changes(node: ast.AST) -> Iterator[tuple[str, str]]:
         yield "swap", f"swap the arguments of {ast.unparse(node.func)}(...)"
 
 
+def last_line(node: ast.AST, line: int) -> int:
+    """The last line of ``node`` that runs when the node runs: a block's header only, not its body."""
+    body = getattr(node, "body", None)
+    if isinstance(node, ast.stmt) and isinstance(body, list) and body:
+        first: ast.stmt = body[0]
+        return max(line, first.lineno - 1)
+    end: int | None = getattr(node, "end_lineno", None)
+    return max(line, end or line)
+
+
 def mutants_of(file: str) -> list[Mutant]:
     """Every mutant of ``file`` (a path relative to the repository root), in source order."""
     tree = ast.parse((ROOT / file).read_text())
@@ -187,7 +198,8 @@ def mutants_of(file: str) -> list[Mutant]:
         if id(node) in protected:
             continue
         for kind, description in changes(node):
-            found.append(Mutant(file, index, kind, getattr(node, "lineno", 0), description))
+            line = getattr(node, "lineno", 0)
+            found.append(Mutant(file, index, kind, line, description, last_line(node, line)))
     found.sort(key=lambda mutant: (mutant.line, mutant.index, mutant.kind, mutant.description))
     return found
 
@@ -209,7 +221,8 @@ def mutated(node: ast.AST, mutant: Mutant) -> ast.AST:
         node.test = ast.UnaryOp(ast.Not(), node.test)
     elif mutant.kind == "constant":
         assert isinstance(node, ast.Constant)
-        node.value = (not node.value) if type(node.value) is bool else CONSTANTS[type(node.value), node.value]
+        new_value = (not node.value) if type(node.value) is bool else CONSTANTS[type(node.value), node.value]
+        node.value = new_value  # type: ignore[assignment]
     elif mutant.kind == "return":
         assert isinstance(node, ast.Return)
         node.value = ast.Constant(None)
@@ -228,8 +241,10 @@ def source_of(mutant: Mutant) -> str:
     node = next(node for index, node in enumerate(ast.walk(tree)) if index == mutant.index)
     # ast's column offsets count UTF-8 bytes, so the splice works on bytes.
     lines = text.encode().splitlines(keepends=True)
-    start = sum(len(line) for line in lines[: node.lineno - 1]) + node.col_offset  # type: ignore[attr-defined]
-    end = sum(len(line) for line in lines[: node.end_lineno - 1]) + node.end_col_offset  # type: ignore[attr-defined]
+    first_line: int = node.lineno  # type: ignore[attr-defined]
+    end_line: int = node.end_lineno  # type: ignore[attr-defined]
+    start = len(b"".join(lines[: first_line - 1])) + node.col_offset  # type: ignore[attr-defined]
+    end = len(b"".join(lines[: end_line - 1])) + node.end_col_offset  # type: ignore[attr-defined]
     replacement = ast.unparse(mutated(node, mutant))
     if isinstance(node, ast.expr):
         replacement = f"({replacement})"
@@ -242,6 +257,93 @@ def source_of(mutant: Mutant) -> str:
     return changed
 
 
+SELECT_PLUGIN = '''"""Written by bench.mutation: run only the test ids listed in the file $MUTATION_SELECT."""
+import os
+
+
+def pytest_collection_modifyitems(config, items):
+    path = os.environ.get("MUTATION_SELECT")
+    if path:
+        wanted = set(open(path).read().splitlines())
+        config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in wanted])
+        items[:] = [item for item in items if item.nodeid in wanted]
+'''
+"""A pytest plugin written into each workspace (``-p mutation_select``)."""
+
+COVERAGE_RUNNER = '''"""Written by bench.mutation: run pytest under coverage with one context per test.
+
+Lines run while no test runs (imports, collection) get the empty context. The time each test takes
+goes to DATA.durations.json.
+"""
+import json
+import sys
+from pathlib import Path
+
+import coverage
+import pytest
+
+
+class Contexts:
+    def __init__(self, cov):
+        self.cov = cov
+        self.durations = {}
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        self.cov.switch_context(nodeid)
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        self.cov.switch_context("")
+
+    def pytest_runtest_logreport(self, report):
+        self.durations[report.nodeid] = self.durations.get(report.nodeid, 0.0) + report.duration
+
+
+data = sys.argv[1]
+cov = coverage.Coverage(data_file=data, include=[str(Path("minitorch").resolve() / "*")])
+contexts = Contexts(cov)
+cov.start()
+code = pytest.main(["-p", "mutation_select", *sys.argv[2:]], plugins=[contexts])
+cov.stop()
+cov.save()
+Path(data + ".durations.json").write_text(json.dumps(contexts.durations))
+sys.exit(code)
+'''
+"""The script that runs the clean test subset once under coverage (``coverage`` is a dev extra)."""
+
+
+@dataclass
+class CoverageMap:
+    """Which tests run each line of the target files, and how long each test takes."""
+
+    lines: dict[str, dict[int, set[str]]]  # file -> line -> test ids ("" = no test: import time)
+    durations: dict[str, float]
+
+    @classmethod
+    def measure(cls, workspace: Workspace, tests: list[str], files: list[str]) -> CoverageMap:
+        """Run ``tests`` once under coverage in ``workspace`` (unchanged code) and read the map."""
+        import coverage  # a dev extra, needed only here
+
+        data = workspace.root / "coverage.data"
+        outcome, output = workspace.run(tests, timeout=3600, coverage_to=data)
+        if outcome != "passed":
+            raise SystemExit(f"the tests fail without any mutant:\n{output}")
+        measured = coverage.CoverageData(basename=str(data))
+        measured.read()
+        lines = {}
+        for file in files:
+            by_line = measured.contexts_by_lineno(str((workspace.root / file).resolve()))
+            lines[file] = {line: set(names) for line, names in by_line.items()}
+        durations = json.loads(Path(f"{data}.durations.json").read_text())
+        return cls(lines, durations)
+
+    def tests_for(self, mutant: Mutant) -> set[str] | None:
+        """The test ids that run the mutated lines; None when they also run outside any test."""
+        found: set[str] = set()
+        for line in range(mutant.line, max(mutant.line, mutant.last_line) + 1):
+            found |= self.lines.get(mutant.file, {}).get(line, set())
+        return None if "" in found else found
+
+
 class Workspace:
     """A private copy of the repository's code and tests where one mutant at a time is written."""
 
@@ -252,6 +354,8 @@ class Workspace:
                             ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
         for name in ("pyproject.toml", "setup.cfg"):
             shutil.copy(ROOT / name, self.root / name)
+        (self.root / "mutation_select.py").write_text(SELECT_PLUGIN)
+        (self.root / "mutation_coverage.py").write_text(COVERAGE_RUNNER)
         self.stamp = time.time()
 
     def write(self, file: str, text: str) -> None:
@@ -261,14 +365,25 @@ class Workspace:
         self.stamp += 2.0
         os.utime(path, (self.stamp, self.stamp))
 
-    def run(self, tests: list[str], timeout: float) -> tuple[str, str]:
-        """Run ``tests`` here; ``("passed" | "failed" | "timeout", the output's tail)``."""
+    def run(self, tests: list[str], timeout: float, only: Collection[str] | None = None,
+            coverage_to: Path | None = None) -> tuple[str, str]:
+        """Run ``tests`` here (only the test ids in ``only`` when given; under coverage, with one
+        context per test, when ``coverage_to`` is given); ``("passed" | "failed" | "timeout", the
+        output's tail)``."""
         environment = {**os.environ, "CI": "true", "HYPOTHESIS_PROFILE": "mutation",
                        "PYTHONPATH": str(self.root),
                        "PYTHONHASHSEED": "0"}
         environment.pop("MINITORCH_FAST", None)
+        if only is not None:
+            selection = self.root / "selected-tests.txt"
+            selection.write_text("\n".join(sorted(only)) + "\n")
+            environment["MUTATION_SELECT"] = str(selection)
+        if coverage_to is None:
+            command = [sys.executable, "-m", "pytest", "-p", "mutation_select"]
+        else:
+            command = [sys.executable, "mutation_coverage.py", str(coverage_to)]
         process = subprocess.Popen(
-            [sys.executable, "-m", "pytest", *PYTEST, *tests], cwd=self.root, env=environment,
+            [*command, *PYTEST, *tests], cwd=self.root, env=environment,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
         )
         try:
@@ -280,18 +395,23 @@ class Workspace:
         return ("passed" if process.returncode == 0 else "failed"), output[-1500:]
 
 
-def try_mutant(workspace: Workspace, mutant: Mutant, tests: list[str], timeout: float) -> Mutant:
-    """Write ``mutant`` into ``workspace``, run the tests, put the original back; record the outcome."""
+def try_mutant(workspace: Workspace, mutant: Mutant, tests: list[str], timeout: float,
+               only: set[str] | None = None) -> Mutant:
+    """Write ``mutant`` into ``workspace``, run the tests (only those in ``only`` when given), put
+    the original back; record the outcome. A mutant no test runs survives without a run."""
     original = (ROOT / mutant.file).read_text()
     try:
         text = source_of(mutant)
     except SyntaxError:
         mutant.status = "invalid"
         return mutant
+    if only is not None and not only:
+        mutant.status, mutant.output = "survived", "no test of the subset runs this line"
+        return mutant
     workspace.write(mutant.file, text)
     started = time.perf_counter()
     try:
-        outcome, output = workspace.run(tests, timeout)
+        outcome, output = workspace.run(tests, timeout, only)
     finally:
         workspace.write(mutant.file, original)
     mutant.seconds = round(time.perf_counter() - started, 2)
@@ -313,6 +433,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="run these test files instead of the fixed subset (repeatable)")
     parser.add_argument("--survivors-of", metavar="JSON",
                         help="run only the mutants that were not killed in this earlier results file")
+    parser.add_argument("--all-tests", action="store_true",
+                        help="run the whole test subset for every mutant (default: only the tests "
+                             "that run the mutated lines, found by one run under coverage)")
     parser.add_argument("--list", action="store_true", help="list the mutants without running them")
     parser.add_argument("--output", default="bench/results/mutation.json", help="where the records go")
     arguments = parser.parse_args(argv)
@@ -339,19 +462,30 @@ def main(argv: list[str] | None = None) -> int:
         workspaces = [Workspace(Path(base), number) for number in range(arguments.workers)]
         started = time.perf_counter()
         tests = arguments.tests or TESTS
-        outcome, output = workspaces[0].run(tests, timeout=600)
+        coverage_map = None
+        if arguments.all_tests:
+            outcome, output = workspaces[0].run(tests, timeout=600)
+            if outcome != "passed":
+                print(f"the tests fail without any mutant:\n{output}")
+                return 1
+        else:
+            coverage_map = CoverageMap.measure(workspaces[0], tests, sorted({m.file for m in mutants}))
         clean = time.perf_counter() - started
-        if outcome != "passed":
-            print(f"the tests fail without any mutant:\n{output}")
-            return 1
-        timeout = arguments.timeout or max(30.0, 3 * clean)
-        print(f"{len(mutants)} mutants; clean run {clean:.1f} s; timeout {timeout:.0f} s", flush=True)
+        default_timeout = arguments.timeout or max(30.0, 3 * clean)
+        print(f"{len(mutants)} mutants; clean run {clean:.1f} s; timeout up to {default_timeout:.0f} s",
+              flush=True)
         free = list(workspaces)
 
         def work(mutant: Mutant) -> Mutant:
+            only = None if coverage_map is None else coverage_map.tests_for(mutant)
+            timeout = default_timeout
+            if coverage_map is not None and only is not None and arguments.timeout is None:
+                # three times what the chosen tests took under coverage, plus pytest's start-up
+                took = [coverage_map.durations.get(test, 0.0) for test in only]
+                timeout = min(default_timeout, 30.0 + 3 * float(sum(took)))
             workspace = free.pop()
             try:
-                return try_mutant(workspace, mutant, tests, timeout)
+                return try_mutant(workspace, mutant, tests, timeout, only)
             finally:
                 free.append(workspace)
 

@@ -362,3 +362,39 @@ def test_fast_packed_value_made_a_leaf_by_hand_gets_the_derivative() -> None:
         middle.history = ScalarHistory()  # from now on a leaf
         out.backward()
     assert middle.derivative == 3.0 and x.derivative is None
+
+
+def _shape(value: Any, leaves: list[Scalar]) -> Any:
+    """The graph under ``value``: ``(function, inputs)`` for a computed Scalar, ``("leaf", i)`` for
+    the i-th leaf, ``("constant", number)`` for a float or a Scalar that records nothing."""
+    if isinstance(value, Scalar):
+        for i, leaf in enumerate(leaves):
+            if value is leaf:
+                return ("leaf", i)
+        back = value.history
+        if back is None or back.last_fn is None:
+            return ("constant", value.data)
+        return (back.last_fn.__name__, tuple(_shape(inp, leaves) for inp in back.inputs))
+    return ("constant", float(value))
+
+
+GRAPH_CALLS = {
+    "add": lambda x, y: x + y, "radd": lambda x, y: 2.0 + x, "add float": lambda x, y: x + 2.0,
+    "sub": lambda x, y: x - y, "sub float": lambda x, y: x - 2.0, "rsub": lambda x, y: 2.0 - x,
+    "mul": lambda x, y: x * y, "rmul": lambda x, y: 2.0 * x, "div": lambda x, y: x / y,
+    "div float": lambda x, y: x / 2.0, "rdiv": lambda x, y: 2.0 / x, "neg": lambda x, y: -x,
+    "relu": lambda x, y: x.relu(), "exp": lambda x, y: x.exp(), "log": lambda x, y: x.log(),
+    "sigmoid": lambda x, y: x.sigmoid(), "tanh": lambda x, y: x.tanh(),
+}
+
+
+@pytest.mark.parametrize("call", list(GRAPH_CALLS.values()), ids=list(GRAPH_CALLS))
+def test_both_engines_record_the_same_graph(call: Any) -> None:
+    """Same functions, same inputs in the same order (``draw`` and ``history`` show them)."""
+    shapes = []
+    for name in ENGINES:
+        leaves = [Scalar(1.5), Scalar(0.5)]
+        with engine(name):
+            shapes.append(_shape(call(*leaves), leaves))
+    assert shapes[0] == shapes[1]
+    assert shapes[0][0] != "leaf"

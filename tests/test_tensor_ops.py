@@ -126,7 +126,11 @@ def test_numpy_backend_matches_operators_on_edge_cases() -> None:
     t = minitorch.tensor(EDGE_VALUES)
     for name, fn in [("sigmoid_map", operators.sigmoid), ("relu_map", operators.relu)]:
         got = getattr(minitorch.NumpyBackend, name)(t).to_numpy()
-        np.testing.assert_array_equal(got, [fn(v) for v in EDGE_VALUES], err_msg=name)
+        expected = np.array([fn(v) for v in EDGE_VALUES])
+        np.testing.assert_array_equal(got, expected, err_msg=name)
+        # assert_array_equal takes -0.0 == 0.0; relu(-0.0) must be 0.0, as in operators
+        zeros = expected == 0.0
+        np.testing.assert_array_equal(np.signbit(got[zeros]), np.signbit(expected[zeros]), err_msg=name)
 
 
 @pytest.mark.parametrize("d", [2.5, float("inf"), float("nan")])
