@@ -96,11 +96,12 @@ def _relu_back(x: Array, d: Array) -> Array:
     # As operators.relu_back: 0 where x <= 0, d elsewhere (NaN included, as PyTorch). A product
     # with the 0/1 mask is several times faster than np.where; it differs only where d is inf or
     # nan at x <= 0 (inf * 0 = nan), so np.where redoes those rare cases.
-    zero = x <= 0.0
+    keep = np.less_equal(x, 0.0)
+    np.logical_not(keep, out=keep)
     with np.errstate(invalid="ignore"):
-        out: Array = d * ~zero
+        out: Array = d * keep
     if not np.isfinite(out).all():
-        out = np.where(zero, 0.0, d)
+        out = np.where(keep, d, 0.0)
     return out
 
 
@@ -154,7 +155,7 @@ _REDUCES: dict[Callable[[float, float], float], Callable[..., Array]] = {
 def _wrap(result: Array, like: Tensor) -> Tensor:
     """A new tensor (``like``'s class and backend) owning ``result``'s numbers, row-major."""
     if type(result) is np.ndarray and result.dtype == np.float64 and result.flags.c_contiguous:
-        return like._new(TensorData(result.reshape(-1), result.shape))  # the common case, no copy
+        return like._new(TensorData.row_major(result.reshape(-1), result.shape))  # common, no copy
     flat = np.ascontiguousarray(result, dtype=np.float64).reshape(-1)
     return like._new(TensorData(flat, tuple(int(s) for s in np.shape(result))))
 

@@ -152,7 +152,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same numbers as a constant (no history); the storage is shared."""
-        return Tensor(self._tensor, backend=self.backend)
+        return self._new(self._tensor)
 
     # ## Shape and conversion
 
@@ -260,7 +260,16 @@ class Tensor:
         return Tensor(TensorData(storage, shape, strides), backend=backend)
 
     def _new(self, tensor_data: TensorData) -> Tensor:
-        return Tensor(tensor_data, backend=self.backend)
+        """A constant Tensor of ``tensor_data`` on this backend (``Tensor(tensor_data,
+        backend=self.backend)`` without re-checking what this tensor already holds)."""
+        out: Tensor = object.__new__(Tensor)
+        out.unique_id = unique_id = next(_unique_ids)
+        out._tensor = tensor_data
+        out.history = None
+        out.backend = out.f = self.backend
+        out.grad = None
+        out.name = str(unique_id)
+        return out
 
     def zeros(self, shape: UserShape | None = None) -> Tensor:
         """A constant tensor of zeros on this backend (this tensor's shape when omitted)."""

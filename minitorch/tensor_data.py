@@ -381,6 +381,32 @@ class TensorData:
         # Row-major strides over exactly ``size`` numbers: NumPy can reshape the storage as it is.
         self._row_major = strides == row_major and len(self._storage) == size
 
+    @classmethod
+    def row_major(cls, storage: Storage, shape: tuple[int, ...]) -> TensorData:
+        """A TensorData over ``storage``, row-major, without the checks of ``__init__``.
+
+        For results a backend has just computed: ``storage`` must be a flat, C-contiguous float64
+        array holding exactly the ``shape``'s numbers, and ``shape`` a tuple of ints (NumPy's
+        ``result.shape``). Anything else belongs in ``TensorData(storage, shape)``.
+
+        Examples:
+            >>> TensorData.row_major(np.zeros(6), (2, 3)).strides
+            (3, 1)
+        """
+        data = cls.__new__(cls)
+        data._storage = storage
+        data.shape = shape
+        strides = []
+        step = 1
+        for size in reversed(shape):
+            strides.append(step)
+            step *= size
+        data.strides = tuple(reversed(strides))
+        data.dims = len(shape)
+        data.size = step
+        data._row_major = True
+        return data
+
     @property
     def _shape(self) -> Shape:
         """The shape as an integer array (what the low-level loops take)."""

@@ -136,7 +136,8 @@ class Function:
                     mask |= 1 << i
         need_grad = mask != 0
         ctx = Context(not need_grad, variable_inputs=mask)
-        c: TensorT = cls.forward(ctx, *(v.detach() for v in vals))
+        # forward sees constants: an input with a history is detached (a constant is one already).
+        c: TensorT = cls.forward(ctx, *(v if v.history is None else v.detach() for v in vals))
         if not isinstance(getattr(c, "_tensor", None), TensorData):
             raise TypeError(
                 f"{cls.__name__}.forward returned {type(c).__name__} {c!r:.60}; forward must return "
