@@ -156,6 +156,13 @@ def test_context_save_for_backward_stores_values() -> None:
 
 
 @pytest.mark.task1_2
+def test_context_repr_shows_its_state() -> None:
+    ctx = Context()
+    ctx.save_for_backward(1.5, 2.0)
+    assert repr(ctx) == "Context(no_grad=False, saved_values=(1.5, 2.0))"
+
+
+@pytest.mark.task1_2
 def test_context_saved_tensors_is_saved_values() -> None:
     ctx = Context()
     ctx.save_for_backward(3.0)

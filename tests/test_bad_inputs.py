@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -384,6 +385,10 @@ CASES = [
     Case("Context", "needs_grad('0')", lambda: Context().needs_grad("0"), TypeError, r"Context\.needs_grad\(index\)"),
     Case("Context", "no_grad a string", lambda: Context(no_grad="x"), TypeError, r"Context.*no_grad"),
     Case("backpropagate", "a float", lambda: backpropagate(3.0, 1.0), TypeError, r"backpropagate"),
+    Case("backpropagate", "an id but no chain_rule",
+         lambda: backpropagate(SimpleNamespace(unique_id=1), 1.0), TypeError, r"backpropagate"),
+    Case("backpropagate", "a chain_rule but no id",
+         lambda: backpropagate(SimpleNamespace(chain_rule=lambda d: []), 1.0), TypeError, r"backpropagate"),
     Case("topological_sort", "a float", lambda: topological_sort(3.0), TypeError, r"topological_sort"),
     Case("central_difference", "arg out of range", lambda: central_difference(math.sin, 1.0, arg=1),
          IndexError, r"central_difference: arg=1"),

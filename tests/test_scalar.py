@@ -367,6 +367,27 @@ def test_scalar_parents_exclude_constants() -> None:
     assert inner.parents == [x]
 
 
+def test_scalar_leaf_and_constant_have_no_parents() -> None:
+    assert Scalar(1.0).parents == []
+    assert Scalar(1.0, None).parents == []
+
+
+def test_scalar_name_set_later_is_kept() -> None:
+    x = Scalar(1.0)
+    assert x.given_name is None and x.name == str(x.unique_id)
+    x.name = "weight"
+    assert x.name == "weight" and x.given_name == "weight"
+
+
+def test_scalar_above_level_zero_may_hold_a_scalar() -> None:
+    """The functional API nests traces: a Scalar of level 1 holds a level-0 Scalar as its value."""
+    inner = Scalar(2.0)
+    outer = Scalar(inner, level=1)  # type: ignore[arg-type]
+    assert outer.data is inner and outer.level == 1
+    with pytest.raises(TypeError, match="real number"):
+        Scalar(inner)  # type: ignore[arg-type]
+
+
 @pytest.mark.task1_2
 def test_scalar_constant_input_recorded_as_given() -> None:
     out = Scalar(1.0) * 4.0
