@@ -371,6 +371,8 @@ CASES = [
          r"cycle"),
     Case("ScalarHistory", "backprop_step of a leaf", lambda: ScalarHistory().backprop_step(1.0), ValueError,
          r"ScalarHistory\.backprop_step.*leaf"),
+    Case("ScalarHistory", "ctx a string", lambda: ScalarHistory(ctx="x"), TypeError,  # type: ignore[arg-type]
+         r"ScalarHistory\(ctx\) expects a Context or None, got str"),
     Case("ScalarHistory", "last_fn a number", lambda: ScalarHistory(last_fn=3), TypeError,
          r"ScalarHistory.*last_fn"),
     Case("ScalarFunction", "instantiated", lambda: ScalarFunction(), TypeError, r"never instantiated"),
@@ -912,6 +914,23 @@ def test_copying_a_deep_graph_needs_no_recursion(copy_with: str) -> None:
         return
     y2.backward()
     assert x2.derivative == 1.0
+
+
+def test_copying_part_of_a_deep_graph_already_copied_needs_no_recursion() -> None:
+    """A second deepcopy of a node that the first one copied on the way lists its graph afresh."""
+    import copy
+
+    x = Scalar(1.0)
+    y: Any = x
+    middle = None
+    for i in range(20_000):
+        y = y * 1.0
+        if i == 15_000:
+            middle = y
+    copy.deepcopy(y)
+    middle_copy = copy.deepcopy(middle)
+    middle_copy.backward()
+    assert middle_copy.data == 1.0
 
 
 class Float32Backward(ScalarFunction):

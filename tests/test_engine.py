@@ -111,6 +111,17 @@ def test_engine_backward_scales_by_d_output() -> None:
 
 
 @pytest.mark.task1_4
+def test_engine_backward_takes_an_int_or_a_scalar_d_output() -> None:
+    """An int becomes a float; a Scalar (as the functional API passes) flows through as a Scalar."""
+    x = Scalar(2.0)
+    (x * 7.0).backward(2)
+    assert x.derivative == 14.0 and type(x.derivative) is float
+    y = Scalar(2.0)
+    (y * 7.0).backward(Scalar(2.0, None))
+    assert isinstance(y.derivative, Scalar) and y.derivative.data == 14.0
+
+
+@pytest.mark.task1_4
 def test_engine_intermediate_values_keep_no_derivative() -> None:
     x = Scalar(2.0)
     mid = x * 3.0

@@ -398,3 +398,143 @@ def test_both_engines_record_the_same_graph(call: Any) -> None:
             shapes.append(_shape(call(*leaves), leaves))
     assert shapes[0] == shapes[1]
     assert shapes[0][0] != "leaf"
+
+
+def test_fast_enable_and_disable_swap_scalars_operators() -> None:
+    """enable() puts the bound-once operators on Scalar; disable() puts the course's back."""
+    fast = pytest.importorskip("minitorch.fast")
+    operators = pytest.importorskip("minitorch.fast.operators")
+    with fast.using(True):
+        assert all(Scalar.__dict__[name] is method for name, method in operators.OPERATORS.items())
+    with fast.using(False):
+        assert not any(Scalar.__dict__[name] is method for name, method in operators.OPERATORS.items())
+        assert type(Scalar(1.0) * 2.0) is Scalar  # the reference apply: a plain Scalar
+
+
+def test_fast_a_new_layer_switch_starts_off() -> None:
+    packed = pytest.importorskip("minitorch.fast.packed")
+    assert packed.LayerSwitch().on is False
+
+
+@pytest.mark.parametrize("loop", ENGINES)
+def test_a_constant_result_is_a_complete_scalar(loop: str) -> None:
+    """An operation on constants only gives a constant with every attribute a Scalar has."""
+    with engine(loop):
+        for out in (Scalar(1.0, None) * 2.0, Scalar(1.0, None).exp()):
+            assert out.is_constant() and out.history is None and out.derivative is None
+            assert out.level == 0 and out.name == str(out.unique_id)
+            assert out.unique_id != Scalar(0.0).unique_id
+
+
+class Cube(ScalarFunction):
+    """f(a) = a^3; saves three values (more than the two a packed Scalar holds in slots)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        ctx.save_for_backward(a, a, a)
+        return a * a * a
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        a, b, c = ctx.saved_values
+        slope: float = d_output * (a * b + b * c + a * c)
+        return slope
+
+
+@pytest.mark.parametrize("loop", ENGINES)
+def test_a_function_that_saves_three_values_gets_them_back(loop: str) -> None:
+    x = Scalar(2.0)
+    with engine(loop):
+        out = Cube.apply(x)
+        out.backward()
+    assert out.data == 8.0 and x.derivative == 12.0
+
+
+class OnlyForward(ScalarFunction):
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        return a
+
+
+class OnlyBackward(ScalarFunction):
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        return d_output
+
+
+class BackwardReturns(ScalarFunction):
+    """f(a) = a, whose backward returns whatever ``BackwardReturns.value`` holds."""
+
+    value: Any = None
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        return a
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> Any:
+        return BackwardReturns.value
+
+
+@pytest.mark.parametrize("loop", ENGINES)
+def test_a_missing_forward_or_backward_is_named(loop: str) -> None:
+    with engine(loop):
+        with pytest.raises(NotImplementedError, match=r"OnlyBackward\.forward is not implemented: "
+                           r"define a static forward\(ctx, \*inputs\) on OnlyBackward"):
+            OnlyBackward.apply(Scalar(1.0))
+        out = OnlyForward.apply(Scalar(1.0))
+        with pytest.raises(NotImplementedError, match=r"OnlyForward\.backward is not implemented: "
+                           r"define a static backward\(ctx, d_output\) on OnlyForward"):
+            out.backward()
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [(None, r"BackwardReturns\.backward returned None; return one derivative"),
+     ("two", r"BackwardReturns\.backward returned str 'two' among its derivatives")],
+    ids=["None", "a string"],
+)
+@pytest.mark.parametrize("loop", ENGINES)
+def test_a_backward_returning_a_non_number_is_named(loop: str, value: Any, error: str) -> None:
+    BackwardReturns.value = value
+    with engine(loop):
+        out = BackwardReturns.apply(Scalar(1.0)) * 1.0
+        with pytest.raises(TypeError, match=error):
+            out.backward()
+
+
+@pytest.mark.parametrize("loop", ENGINES)
+def test_a_numpy_number_from_backward_becomes_a_float(loop: str) -> None:
+    import numpy as np
+
+    BackwardReturns.value = np.float32(2.0)
+    x = Scalar(1.0)
+    with engine(loop):
+        (BackwardReturns.apply(x) * 1.0).backward()
+    assert x.derivative == 2.0 and type(x.derivative) is float
+
+
+def test_forward_is_also_reachable_under_the_courses_name() -> None:
+    from minitorch import Mul
+
+    assert Mul._forward(Context(), 2.0, 3.0) == 6.0
+
+
+@pytest.mark.parametrize("loop", ENGINES)
+def test_an_integer_too_large_for_a_float_is_refused_either_sign(loop: str) -> None:
+    with engine(loop):
+        for huge in (10**400, -(10**400)):
+            with pytest.raises(OverflowError, match=r"Mul\.apply: argument 1: the integer"):
+                Scalar(1.0) * huge
+
+
+def test_a_zero_tangent_meets_a_nan_partial_as_zero() -> None:
+    """jvp of a ** b at a < 0 along a only: d/db is nan there, but b's tangent is 0, so it adds 0."""
+    import warnings
+
+    from minitorch import jvp
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        value, tangent = jvp(lambda a, b: a ** b, (-2.0, 2.0), (1.0, 0.0))
+    assert (value, tangent) == (4.0, -4.0)

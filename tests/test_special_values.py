@@ -245,3 +245,26 @@ def test_binary_value_and_derivatives_match_torch_float64(name: str) -> None:
             derivative_cases.append(((x, y, "d/dy"), dy, float(gy)))
     assert mismatches(value_cases) == []
     assert mismatches(derivative_cases, rel=1e-13) == []
+
+
+# The derivatives of a ** b where the general formulas break down, without PyTorch: limits and IEEE
+# values that hold whatever engine computes them (PyTorch gives the same, checked above when present).
+POWER_DERIVATIVES = [
+    # a, b, d/da, d/db
+    (2.0, 0.0, 0.0, math.log(2.0)),  # a ** 0 is 1 for every a: flat in a
+    (2.0, 1.0, 1.0, 2.0 * math.log(2.0)),
+    (0.0, 0.0, 0.0, 0.0),
+    (0.0, 0.5, math.inf, 0.0),  # d/db 0 ** b = 0 ** b * ln 0 -> 0 for b > 0 (the limit)
+    (0.0, -1.0, -math.inf, -math.inf),  # 0 ** -1 = inf, times ln 0 = -inf
+    (-2.0, 2.0, -4.0, math.nan),  # ln of a negative base: no real derivative in b
+]
+
+
+@pytest.mark.parametrize(("a", "b", "d_a", "d_b"), POWER_DERIVATIVES)
+def test_power_derivatives_at_the_edges(a: float, b: float, d_a: float, d_b: float) -> None:
+    x, y = Scalar(a), Scalar(b)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # outside the domain: warned, as documented
+        (x ** y).backward()
+    for got, expected in ((x.derivative, d_a), (y.derivative, d_b)):
+        assert got == expected or (math.isnan(got) and math.isnan(expected)), (a, b, got, expected)
