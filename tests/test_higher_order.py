@@ -299,6 +299,43 @@ def test_user_function_with_float_only_formula_second_order_raises_type_error(
     assert "math." in message or "operators." in message
 
 
+class KeepsOnCtx(ScalarFunction):
+    """Keeps its input as an attribute of ctx instead of save_for_backward (a Context refuses)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        ctx.kept = a  # type: ignore[attr-defined]
+        return a
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        return d_output
+
+
+class ReadsImag(ScalarFunction):
+    """Reads ``a.imag``, which a float has and a Scalar of a nested trace does not."""
+
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        return a + a.imag
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        return d_output
+
+
+def test_a_value_kept_on_ctx_as_an_attribute_is_explained() -> None:
+    with pytest.raises(AttributeError, match=r"KeepsOnCtx\.forward kept a value on ctx as an attribute"):
+        KeepsOnCtx.apply(Scalar(1.0))
+
+
+def test_an_attribute_error_of_a_nested_trace_is_not_called_a_type_error() -> None:
+    """Only a TypeError on nested Scalars gets the "cannot be differentiated again" explanation."""
+    assert grad(ReadsImag.apply)(0.5) == 1.0
+    with pytest.raises(AttributeError, match="imag"):
+        grad(grad(ReadsImag.apply))(0.5)
+
+
 # ## Nesting: each trace sees only its own perturbation
 
 
