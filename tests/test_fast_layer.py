@@ -538,3 +538,10 @@ def test_a_zero_tangent_meets_a_nan_partial_as_zero() -> None:
         warnings.simplefilter("ignore", RuntimeWarning)
         value, tangent = jvp(lambda a, b: a ** b, (-2.0, 2.0), (1.0, 0.0))
     assert (value, tangent) == (4.0, -4.0)
+
+
+def test_the_base_class_forward_and_backward_say_what_to_define() -> None:
+    with pytest.raises(NotImplementedError, match=r"must define a static forward\(ctx, \.\.\.\)"):
+        ScalarFunction.forward(Context(), 1.0)
+    with pytest.raises(NotImplementedError, match=r"must define a static backward\(ctx, d_output\)"):
+        ScalarFunction.backward(Context(), 1.0)
