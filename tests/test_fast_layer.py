@@ -545,3 +545,31 @@ def test_the_base_class_forward_and_backward_say_what_to_define() -> None:
         ScalarFunction.forward(Context(), 1.0)
     with pytest.raises(NotImplementedError, match=r"must define a static backward\(ctx, d_output\)"):
         ScalarFunction.backward(Context(), 1.0)
+
+
+class BackwardRaises(ScalarFunction):
+    @staticmethod
+    def forward(ctx: Context, a: float) -> float:
+        return a
+
+    @staticmethod
+    def backward(ctx: Context, d_output: float) -> float:
+        raise TypeError("a mistake in backward")
+
+
+@pytest.mark.parametrize("loop", ENGINES)
+def test_a_type_error_in_backward_reaches_the_caller(loop: str) -> None:
+    with engine(loop):
+        out = BackwardRaises.apply(Scalar(1.0)) * 2.0
+        with pytest.raises(TypeError, match="a mistake in backward"):
+            out.backward()
+
+
+@pytest.mark.parametrize("loop", ENGINES)
+def test_a_derivative_set_on_the_output_is_left_alone(loop: str) -> None:
+    x = Scalar(1.0)
+    with engine(loop):
+        out = x * 2.0
+        out.derivative = 5.0
+        out.backward()
+    assert out.derivative == 5.0 and x.derivative == 2.0
