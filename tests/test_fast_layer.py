@@ -216,6 +216,19 @@ def test_an_error_half_way_leaves_no_derivative_on_inner_nodes() -> None:
     assert all(n.derivative is None for n in _all_nodes(second) if not n.is_leaf())
 
 
+@pytest.mark.parametrize("loop", ENGINES)
+def test_an_error_half_way_clears_a_derivative_still_pending(loop: str) -> None:
+    """``waiting`` holds its derivative in its slot when ``Broken`` (made later) fails first."""
+    x = Scalar(1.0)
+    with engine(loop):
+        waiting = x * 3.0
+        out = Broken.apply(x * 2.0) + waiting
+        with pytest.raises(ZeroDivisionError, match="broken backward"):
+            out.backward()
+    assert all(n.derivative is None for n in _all_nodes(out) if not n.is_leaf())
+    assert waiting.derivative is None
+
+
 class TwoForOne(ScalarFunction):
     """A backward returning two derivatives for one input."""
 
