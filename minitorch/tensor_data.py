@@ -215,12 +215,16 @@ def strides_from_shape(shape: UserShape) -> tuple[int, ...]:
         >>> strides_from_shape((2, 3, 4))
         (12, 4, 1)
     """
-    shape = checked_shape(shape, "strides_from_shape(shape)")
+    return _row_major_strides(checked_shape(shape, "strides_from_shape(shape)"))
+
+
+def _row_major_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """:func:`strides_from_shape` for a shape already checked."""
     strides = []
     step = 1
     for size in reversed(shape):
         strides.append(step)
-        step *= int(size)
+        step *= size
     return tuple(reversed(strides))
 
 
@@ -396,14 +400,9 @@ class TensorData:
         data = cls.__new__(cls)
         data._storage = storage
         data.shape = shape
-        strides = []
-        step = 1
-        for size in reversed(shape):
-            strides.append(step)
-            step *= size
-        data.strides = tuple(reversed(strides))
+        data.strides = _row_major_strides(shape)
         data.dims = len(shape)
-        data.size = step
+        data.size = len(storage)
         data._row_major = True
         return data
 
