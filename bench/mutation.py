@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import json
 import os
 import random
@@ -186,6 +187,13 @@ def changes(node: ast.AST) -> Iterator[tuple[str, str]]:
         yield "swap", f"swap the arguments of {ast.unparse(node.func)}(...)"
 
 
+@functools.cache
+def source_text(path: Path) -> str:
+    """The text of ``path`` as it was when this run first read it: a file edited during a run
+    does not leak into later mutants (which are numbered by the first reading)."""
+    return path.read_text()
+
+
 def last_line(node: ast.AST, line: int) -> int:
     """The last line of ``node`` that runs when the node runs: a block's header only, not its body."""
     body = getattr(node, "body", None)
@@ -198,7 +206,7 @@ def last_line(node: ast.AST, line: int) -> int:
 
 def mutants_of(file: str) -> list[Mutant]:
     """Every mutant of ``file`` (a path relative to the repository root), in source order."""
-    tree = ast.parse((ROOT / file).read_text())
+    tree = ast.parse(source_text(ROOT / file))
     protected = protected_ids(tree)
     found = []
     for index, node in enumerate(ast.walk(tree)):
@@ -243,7 +251,7 @@ def mutated(node: ast.AST, mutant: Mutant) -> ast.AST:
 
 def source_of(mutant: Mutant) -> str:
     """The text of ``mutant.file`` with the mutant's change made in place of the original span."""
-    text = (ROOT / mutant.file).read_text()
+    text = source_text(ROOT / mutant.file)
     tree = ast.parse(text)
     node = next(node for index, node in enumerate(ast.walk(tree)) if index == mutant.index)
     # ast's column offsets count UTF-8 bytes, so the splice works on bytes.
@@ -406,7 +414,7 @@ def try_mutant(workspace: Workspace, mutant: Mutant, tests: list[str], timeout: 
                only: set[str] | None = None) -> Mutant:
     """Write ``mutant`` into ``workspace``, run the tests (only those in ``only`` when given), put
     the original back; record the outcome. A mutant no test runs survives without a run."""
-    original = (ROOT / mutant.file).read_text()
+    original = source_text(ROOT / mutant.file)
     try:
         text = source_of(mutant)
     except SyntaxError:

@@ -74,3 +74,9 @@ def test_the_tests_chosen_are_those_that_run_any_line_of_the_mutant() -> None:
 def test_a_line_run_outside_any_test_runs_every_test() -> None:
     coverage_map = CoverageMap({"m.py": {4: {"t::a", ""}}}, {})
     assert coverage_map.tests_for(make_mutant(4, 4)) is None
+
+
+def test_a_file_edited_during_a_run_does_not_leak_into_its_mutants(sample_file: str, tmp_path: Path) -> None:
+    mutant = next(m for m in mutants_of(sample_file) if m.description == "Sub -> Add")
+    (tmp_path / sample_file).write_text(SAMPLE.replace("total = (a +", "total = (a *"))
+    assert source_of(mutant).replace("(a + 1)", "a - 1") == SAMPLE
