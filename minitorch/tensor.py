@@ -114,11 +114,18 @@ class Tensor:
             )
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Tensor(name) must be a string or None, got {type(name).__name__}")
+        backend = NumpyBackend if backend is None else check_backend(backend, "Tensor(backend)")
+        self._fill(v, back, backend, name)
+
+    def _fill(
+        self, v: TensorData, back: History | None, backend: TensorBackend, name: str | None
+    ) -> None:
+        """Set the fields from values already checked (``__init__`` checks them; ``_new`` trusts
+        what its tensor holds)."""
         self.unique_id = next(_unique_ids)
         self._tensor = v
         self.history = back
-        self.backend = NumpyBackend if backend is None else check_backend(backend, "Tensor(backend)")
-        self.f = self.backend
+        self.backend = self.f = backend
         self.grad = None
         self.name = str(self.unique_id) if name is None else name
 
@@ -263,12 +270,7 @@ class Tensor:
         """A constant Tensor of ``tensor_data`` on this backend (``Tensor(tensor_data,
         backend=self.backend)`` without re-checking what this tensor already holds)."""
         out: Tensor = object.__new__(Tensor)
-        out.unique_id = unique_id = next(_unique_ids)
-        out._tensor = tensor_data
-        out.history = None
-        out.backend = out.f = self.backend
-        out.grad = None
-        out.name = str(unique_id)
+        out._fill(tensor_data, None, self.backend, None)
         return out
 
     def zeros(self, shape: UserShape | None = None) -> Tensor:
