@@ -21,6 +21,7 @@ Examples:
 from __future__ import annotations
 
 import itertools
+import math
 import numbers
 import random
 from collections.abc import Iterable, Sequence
@@ -55,12 +56,15 @@ from .tensor_functions import (
     IsClose,
     Log,
     MatMul,
+    MeanAll,
     Mul,
     Neg,
     Permute,
     ReLU,
     Sigmoid,
+    Sub,
     Sum,
+    SumAll,
     View,
 )
 from .tensor_ops import TensorBackend, TensorProtocol, broadcast_shape_for, check_backend
@@ -309,10 +313,10 @@ class Tensor:
         return Add.apply(self._ensure_tensor(b, "b + t"), self)
 
     def __sub__(self, b: TensorLike) -> Tensor:
-        return Add.apply(self, Neg.apply(self._ensure_tensor(b, "t - b")))
+        return Sub.apply(self, self._ensure_tensor(b, "t - b"))
 
     def __rsub__(self, b: TensorLike) -> Tensor:
-        return Add.apply(self._ensure_tensor(b, "b - t"), Neg.apply(self))
+        return Sub.apply(self._ensure_tensor(b, "b - t"), self)
 
     def __mul__(self, b: TensorLike) -> Tensor:
         return Mul.apply(self, self._ensure_tensor(b, "t * b"))
@@ -386,7 +390,7 @@ class Tensor:
             IndexingError: if ``dim`` is out of range (``-dims <= dim < dims``).
         """
         if dim is None:
-            return Sum.apply(self._flat(), self._ensure_tensor(0))
+            return SumAll.apply(self)
         return Sum.apply(self, self._ensure_tensor(self._dim(dim, "sum")))
 
     def mean(self, dim: int | None = None) -> Tensor:
@@ -396,11 +400,13 @@ class Tensor:
             TypeError: if ``dim`` is not an int.
             IndexingError: if ``dim`` is out of range (``-dims <= dim < dims``).
         """
-        # A product with the float 1/n: one function in the graph where a division has two.
         if dim is None:
-            return self.sum() * (1.0 / self.size)
+            return MeanAll.apply(self)
         d = self._dim(dim, "mean")
-        return self.sum(d) * (1.0 / self.shape[d])
+        # A product with the float 1/n: one function in the graph where a division has two. The
+        # mean over an empty dimension is NaN, as in NumPy and PyTorch.
+        n = self.shape[d]
+        return self.sum(d) * (1.0 / n if n else math.nan)
 
     def all(self, dim: int | None = None) -> Tensor:
         """1.0 where every element (along ``dim``, or everywhere) is non-zero.
@@ -470,7 +476,7 @@ class Tensor:
         if out.shape != self.shape:
             if not out._tensor.is_contiguous() or len(out._tensor._storage) != out.size:
                 out = self.backend.id_map(out)
-            out = out._new(TensorData(out._tensor._storage, self.shape))
+            out = out._new(TensorData.row_major(out._tensor._storage, self.shape))
         return cast(Tensor, out)
 
     def accumulate_derivative(self, x: Tensor) -> None:
@@ -536,14 +542,16 @@ class Tensor:
             if inp.is_constant():
                 pairs.append((inp, grad))
                 continue
-            where = f"{name}.backward, gradient {i}"
-            g = self._ensure_tensor(grad, where)
+            g = grad if type(grad) is Tensor else self._ensure_tensor(
+                grad, f"{name}.backward, gradient {i}"
+            )
             try:
                 g = inp.expand(g)
             except IndexingError:
                 raise IndexingError(
-                    f"{where} has shape {g.shape}, which does not broadcast to the input's shape "
-                    f"{inp.shape}; return a gradient of the input's (or the output's) shape"
+                    f"{name}.backward, gradient {i} has shape {g.shape}, which does not broadcast "
+                    f"to the input's shape {inp.shape}; return a gradient of the input's (or the "
+                    "output's) shape"
                 ) from None
             storage = g._tensor._storage
             if inp.is_leaf() and (not _owns_layout(g) or any(storage is other for other in handed)):
@@ -703,7 +711,7 @@ def _broadcast_view(t: Tensor, shape: tuple[int, ...]) -> Tensor:
         0 if size == 1 and shape[extra + k] != 1 else stride
         for k, (size, stride) in enumerate(zip(data.shape, data.strides, strict=True))
     ]
-    return t._new(TensorData(data._storage, shape, strides))
+    return t._new(TensorData.strided(data._storage, shape, tuple(strides)))
 
 
 def zeros(shape: UserShape, backend: TensorBackend | None = None) -> Tensor:

@@ -18,6 +18,7 @@ Examples:
 from __future__ import annotations
 
 import inspect
+import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,9 +30,9 @@ from .tensor_data import IndexingError, TensorData, UserIndex, checked_index
 from .tensor_ops import Tensor, TensorT, check_tensor
 
 __all__ = [
-    "History", "Function", "Neg", "Inv", "Add", "Mul", "Sigmoid", "ReLU", "Log", "Exp", "Sum",
-    "All", "LT", "EQ", "IsClose", "Permute", "View", "Copy", "MatMul", "grad_central_difference",
-    "grad_check",
+    "History", "Function", "Neg", "Inv", "Add", "Sub", "Mul", "Sigmoid", "ReLU", "Log", "Exp",
+    "Sum", "SumAll", "MeanAll", "All", "LT", "EQ", "IsClose", "Permute", "View", "Copy", "MatMul",
+    "grad_central_difference", "grad_check",
 ]
 
 
@@ -121,7 +122,8 @@ class Function:
                 f"{cls.__name__} must define a static forward(ctx, *inputs) computing the value"
             )
         for i, v in enumerate(vals):
-            check_tensor(v, f"{cls.__name__}.apply: argument {i}")
+            if not isinstance(getattr(v, "_tensor", None), TensorData):
+                check_tensor(v, f"{cls.__name__}.apply: argument {i}")  # raises, naming it
         expected = _forward_arity(cls)
         if expected is not None and expected != len(vals):
             raise TypeError(
@@ -201,6 +203,22 @@ class Add(Function):
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, Tensor]:
         return grad_output, grad_output
+
+
+class Sub(Function):
+    """``a - b`` (broadcasting); gradients ``d`` and ``-d``.
+
+    One function where ``a + (-b)`` records two (``Neg`` and ``Add``).
+    """
+
+    @staticmethod
+    def forward(ctx: Context, t1: Tensor, t2: Tensor) -> Tensor:
+        return t1.f.add_zip(t1, t2.f.neg_map(t2))
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, Tensor | float]:
+        f = grad_output.f
+        return grad_output, f.neg_map(grad_output) if ctx.needs_grad(1) else 0.0
 
 
 class Mul(Function):
@@ -306,6 +324,44 @@ class Sum(Function):
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, float]:
         return grad_output, 0.0
+
+
+class SumAll(Function):
+    """The sum of every element, as shape ``(1,)`` (``t.sum()``); the gradient is broadcast back.
+
+    One function where ``Sum.apply(t.contiguous().view(t.size), 0)`` records two or three.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor) -> Tensor:
+        return a.f.add_reduce(_flat_view(a), 0)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        return grad_output
+
+
+class MeanAll(Function):
+    """The mean of every element, as shape ``(1,)`` (``t.mean()``); each element's gradient is
+    ``d / n``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor) -> Tensor:
+        scale = a._new(TensorData([1.0 / a.size if a.size else math.nan], (1,)))  # NaN if empty
+        ctx.save_for_backward(scale)
+        return a.f.mul_zip(a.f.add_reduce(_flat_view(a), 0), scale)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        (scale,) = ctx.saved_values
+        return grad_output.f.mul_zip(grad_output, scale)
+
+
+def _flat_view(a: Tensor) -> Tensor:
+    """``a``'s numbers as one dimension: a view when ``a`` is contiguous, else a contiguous copy."""
+    if not a._tensor.is_contiguous():
+        a = a.f.id_map(a)
+    return a._new(TensorData.strided(a._tensor._storage, (a.size,), (1,)))
 
 
 class All(Function):
@@ -432,7 +488,7 @@ class View(Function):
         grad = grad_output
         if not grad._tensor.is_contiguous() or len(grad._tensor._storage) != grad.size:
             grad = grad.f.id_map(grad)
-        return grad._new(TensorData(grad._tensor._storage, original)), 0.0
+        return grad._new(TensorData.row_major(grad._tensor._storage, original)), 0.0
 
 
 class Copy(Function):
@@ -448,10 +504,14 @@ class Copy(Function):
 
 
 def _transpose(a: Tensor) -> Tensor:
-    """Swap the last two dimensions (a view)."""
-    order = list(range(a.dims))
-    order[-2], order[-1] = order[-1], order[-2]
-    return a._new(a._tensor.permute(*order))
+    """Swap the last two dimensions (a view: only the shape and the strides change)."""
+    data = a._tensor
+    (*batch, rows, cols), (*steps, row_step, col_step) = data.shape, data.strides
+    return a._new(
+        TensorData.strided(
+            data._storage, (*batch, cols, rows), (*steps, col_step, row_step)
+        )
+    )
 
 
 class MatMul(Function):

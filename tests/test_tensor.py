@@ -130,6 +130,50 @@ def test_view_and_matmul_gradients_match_central_difference(
     grad_check(lambda x, y: (x @ y).contiguous().view(2 * n * p).sigmoid(), a, b)
 
 
+@pytest.mark.parametrize("backend", BACKENDS.values(), ids=BACKENDS.keys())
+@given(data=st.data(), scale=st.floats(-3.0, 3.0))
+@settings(max_examples=15)
+def test_sum_and_mean_over_everything_and_subtraction_on_any_layout(
+    backend: TensorBackend, data: st.DataObject, scale: float
+) -> None:
+    # sum(), mean() and ``-`` are one function each (SumAll, MeanAll, Sub); permuted layouts make
+    # SumAll copy before it reduces.
+    t, array = data.draw(tensors(backend))
+    u, other = data.draw(tensors(backend, shape=t.shape))
+    assert t.sum().shape == (1,) and t.mean().shape == (1,)
+    assert t.sum().item() == pytest.approx(float(array.sum()), rel=1e-12, abs=1e-12)
+    assert t.mean().item() == pytest.approx(float(array.mean()), rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose((t - u).to_numpy(), array - other, rtol=0, atol=0)
+    np.testing.assert_allclose((scale - t).to_numpy(), scale - array, rtol=0, atol=0)
+    np.testing.assert_allclose((t - scale).to_numpy(), array - scale, rtol=0, atol=0)
+    grad_check(lambda a: a.sum() * a.mean(), t)
+    grad_check(lambda a, b: (a - b) * (scale - b) * (a - scale), t, u)
+
+
+def test_sum_mean_and_subtraction_record_one_function_each() -> None:
+    leaf = tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x = leaf.permute(1, 0)
+    y = tensor([[1.0, -1.0], [0.5, 2.0]], requires_grad=True)
+    assert x.sum().history.last_fn is minitorch.tensor_functions.SumAll
+    assert x.mean().history.last_fn is minitorch.tensor_functions.MeanAll
+    assert (x - y).history.last_fn is minitorch.tensor_functions.Sub
+    assert [i.unique_id for i in (x - y).history.inputs] == [x.unique_id, y.unique_id]
+    assert [i.unique_id for i in (1.0 - y).history.inputs][1] == y.unique_id
+    (x.mean() + (x - y).sum()).backward()
+    assert leaf.grad is not None and y.grad is not None
+    assert leaf.grad.to_numpy().tolist() == [[1.25, 1.25], [1.25, 1.25]]
+    assert y.grad.to_numpy().tolist() == [[-1.0, -1.0], [-1.0, -1.0]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS.values(), ids=BACKENDS.keys())
+def test_mean_of_nothing_is_nan_as_in_numpy(backend: TensorBackend) -> None:
+    empty = minitorch.zeros((0, 3), backend=backend)
+    assert np.isnan(empty.mean().item())
+    assert empty.sum().item() == 0.0
+    assert empty.mean(1).shape == (0, 1)
+    assert np.isnan(empty.mean(0).to_numpy()).all() and empty.mean(0).shape == (1, 3)
+
+
 @pytest.mark.task2_4
 def test_comparisons_have_zero_gradients_of_their_inputs_shapes() -> None:
     a = tensor([[1.0, 2.0]], requires_grad=True)

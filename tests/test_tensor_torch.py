@@ -58,7 +58,10 @@ class Program:
         self.steps.append(("leaf", self.leaf(shape)))
         for _ in range(n_steps):
             kind = self.data.draw(
-                st.sampled_from(["unary", "binary", "sum", "mean", "permute", "view", "matmul"])
+                st.sampled_from(
+                    ["unary", "binary", "sum", "mean", "sum_all", "mean_all", "permute", "view",
+                     "matmul"]
+                )
             )
             if kind == "unary":
                 self.steps.append(("unary", self.data.draw(st.sampled_from(UNARY))))
@@ -72,6 +75,9 @@ class Program:
                 dim = self.data.draw(st.integers(0, len(shape) - 1))
                 self.steps.append((kind, dim))
                 shape = tuple(1 if k == dim else s for k, s in enumerate(shape))
+            elif kind in ("sum_all", "mean_all"):
+                self.steps.append((kind, None))
+                shape = (1,)
             elif kind == "permute":
                 order = tuple(self.data.draw(st.permutations(range(len(shape)))))
                 self.steps.append(("permute", order))
@@ -102,6 +108,9 @@ class Program:
                 x = fn(leaves[index], x) if swap else fn(x, leaves[index])
             elif kind in ("sum", "mean"):
                 x = getattr(x, kind)(arg, keepdim=True) if torch_mode else getattr(x, kind)(arg)
+            elif kind in ("sum_all", "mean_all"):
+                x = getattr(x, kind[:-4])()
+                x = x.reshape(1) if torch_mode else x  # minitorch's full reductions have shape (1,)
             elif kind == "permute":
                 x = x.permute(*arg)
             elif kind == "view":
