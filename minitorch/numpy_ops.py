@@ -95,13 +95,14 @@ def _is_close(x: Array, y: Array) -> Array:
 def _relu_back(x: Array, d: Array) -> Array:
     # As operators.relu_back: 0 where x <= 0, d elsewhere (NaN included, as PyTorch). A product
     # with the 0/1 mask is several times faster than np.where; it differs only where d is inf or
-    # nan at x <= 0 (inf * 0 = nan), so np.where redoes those rare cases.
+    # nan at x <= 0 (inf * 0 = nan). Any NaN in the product makes its sum NaN (a sum without a
+    # temporary array), and then np.where redoes it: rare, and exact either way.
     keep = np.less_equal(x, 0.0)
     np.logical_not(keep, out=keep)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         out: Array = d * keep
-    if not np.isfinite(out).all():
-        out = np.where(keep, d, 0.0)
+        if np.isnan(np.add.reduce(out, axis=None)):
+            out = np.where(keep, d, 0.0)
     return out
 
 

@@ -3,6 +3,7 @@ on random shapes, permuted (non-contiguous) layouts and broadcasting."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -139,6 +140,25 @@ def test_numpy_relu_back_matches_operators_on_edge_cases(d: float) -> None:
     grad = minitorch.tensor([d] * len(EDGE_VALUES))
     got = minitorch.NumpyBackend.relu_back_zip(x, grad).to_numpy()
     np.testing.assert_array_equal(got, [operators.relu_back(v, d) for v in EDGE_VALUES])
+
+
+@pytest.mark.parametrize(
+    "d",
+    [
+        [float("inf"), -float("inf"), 1e308, -float("inf"), float("nan"), 1e308],  # sum is NaN
+        [1e308, 1e308, 1e308, float("inf"), 2.0, 3.0],  # the sum overflows; no NaN anywhere
+        [1e308, 1e308, 1e308, 5.0, float("nan"), 3.0],
+    ],
+)
+def test_numpy_relu_back_is_exact_with_mixed_infinities_and_overflow(d: list[float]) -> None:
+    # The fast product is checked through its sum: NaN there (from inf - inf too) redoes the
+    # product with np.where, and an overflowing sum must neither warn nor change a number.
+    x = [1.0, 2.0, 3.0, -1.0, 0.0, 7.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = minitorch.NumpyBackend.relu_back_zip(minitorch.tensor(x), minitorch.tensor(d))
+    expected = [operators.relu_back(a, b) for a, b in zip(x, d, strict=True)]
+    np.testing.assert_array_equal(got.to_numpy(), expected)
 
 
 def test_numpy_sigmoid_back_matches_the_formula_on_the_loops() -> None:
