@@ -121,3 +121,21 @@ def test_tensor_targets_read_minitorch_ratios_with_the_gc_on() -> None:
     assert [(t.value, t.limit, t.status) for t in targets] == [
         (1.1, 1.2, "PASS"), (1.6, 1.5, "FAIL"), (None, 2.0, "SKIP"),
     ]
+
+
+@pytest.mark.parametrize("work", ["tensor-mlp", "tensor-chain"])
+def test_instruction_counts_tensor_child_runs_and_divides_by_the_right_unit(
+    work: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import instructions
+
+    # The child runs under Valgrind in real use; here it only has to run (two repeats, no Valgrind).
+    done = subprocess.run(
+        [sys.executable, "-c", instructions._TENSOR_CHILD, work, "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # 7 and 2 repeats are counted; start-up cancels in the difference.
+    monkeypatch.setattr(instructions, "count", lambda w, reps, loop: 1_000_000 + reps * 12_010)
+    units = 1 if work == "tensor-mlp" else make_tiny_chain_plan(instructions._TENSOR_STEPS).ops
+    assert instructions.per_tensor_unit(work) == pytest.approx(12_010 / units)
