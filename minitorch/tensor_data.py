@@ -24,6 +24,7 @@ Examples:
 from __future__ import annotations
 
 import functools
+import math
 import random
 from collections.abc import Iterable, Sequence
 from typing import TypeAlias
@@ -362,31 +363,42 @@ class TensorData:
             and storage.ndim == 1
             and storage.flags.c_contiguous
         ):
-            self._storage = storage
+            flat = storage
         else:
-            self._storage = _checked_storage(storage)
+            flat = _checked_storage(storage)
         row_major = strides_from_shape(shape)
         given = strides is not None
         strides = row_major if strides is None else _checked_strides(strides, shape)
-        self.shape = shape
-        self.strides = strides
-        self.dims = len(shape)
-        size = 1
-        for s in shape:
-            size *= s
-        self.size = size
+        size = math.prod(shape)
         if size:
             # Row-major strides (the common case, every new result) reach position size - 1.
             last = (
                 sum((s - 1) * st for s, st in zip(shape, strides, strict=True)) if given else size - 1
             )
-            if last >= len(self._storage):
+            if last >= len(flat):
                 raise IndexingError(
                     f"TensorData: shape {shape} with strides {strides} reaches position {last}, "
-                    f"but the storage holds {len(self._storage)} numbers"
+                    f"but the storage holds {len(flat)} numbers"
                 )
         # Row-major strides over exactly ``size`` numbers: NumPy can reshape the storage as it is.
-        self._row_major = strides == row_major and len(self._storage) == size
+        self._fill(flat, shape, strides, size, strides == row_major and len(flat) == size)
+
+    def _fill(
+        self,
+        storage: Storage,
+        shape: tuple[int, ...],
+        strides: tuple[int, ...],
+        size: int,
+        row_major: bool,
+    ) -> None:
+        """Set the fields from a layout already checked (``__init__`` checks it; ``row_major``
+        and ``strided`` trust their caller)."""
+        self._storage = storage
+        self.shape = shape
+        self.strides = strides
+        self.dims = len(shape)
+        self.size = size
+        self._row_major = row_major
 
     @classmethod
     def row_major(cls, storage: Storage, shape: tuple[int, ...]) -> TensorData:
@@ -401,12 +413,7 @@ class TensorData:
             (3, 1)
         """
         data = cls.__new__(cls)
-        data._storage = storage
-        data.shape = shape
-        data.strides = _row_major_strides(shape)
-        data.dims = len(shape)
-        data.size = len(storage)
-        data._row_major = True
+        data._fill(storage, shape, _row_major_strides(shape), len(storage), True)
         return data
 
     @classmethod
@@ -424,16 +431,10 @@ class TensorData:
             >>> TensorData.strided(np.arange(6.0), (3, 2), (1, 3)).numpy_view().tolist()
             [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]]
         """
+        size = math.prod(shape)
         data = cls.__new__(cls)
-        data._storage = storage
-        data.shape = shape
-        data.strides = strides
-        data.dims = len(shape)
-        size = 1
-        for s in shape:
-            size *= s
-        data.size = size
-        data._row_major = strides == _row_major_strides(shape) and len(storage) == size
+        row_major = strides == _row_major_strides(shape) and len(storage) == size
+        data._fill(storage, shape, strides, size, row_major)
         return data
 
     @property
