@@ -195,16 +195,22 @@ def test_a_hand_built_history_without_a_context_is_explained(loop: str) -> None:
         (made * 3.0).backward()
 
 
-class Broken(ScalarFunction):
-    """A backward that raises, to interrupt backpropagation half-way."""
+def raising_backward(error: type[Exception], message: str) -> type[ScalarFunction]:
+    """``f(a) = a`` whose backward raises ``error(message)``, to interrupt backpropagation."""
 
-    @staticmethod
-    def forward(ctx: Context, a: float) -> float:
-        return a
+    class Raising(ScalarFunction):
+        @staticmethod
+        def forward(ctx: Context, a: float) -> float:
+            return a
 
-    @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
-        raise ZeroDivisionError("broken backward")
+        @staticmethod
+        def backward(ctx: Context, d_output: float) -> float:
+            raise error(message)
+
+    return Raising
+
+
+Broken = raising_backward(ZeroDivisionError, "broken backward")
 
 
 def test_an_error_half_way_leaves_no_derivative_on_inner_nodes() -> None:
@@ -560,14 +566,7 @@ def test_the_base_class_forward_and_backward_say_what_to_define() -> None:
         ScalarFunction.backward(Context(), 1.0)
 
 
-class BackwardRaises(ScalarFunction):
-    @staticmethod
-    def forward(ctx: Context, a: float) -> float:
-        return a
-
-    @staticmethod
-    def backward(ctx: Context, d_output: float) -> float:
-        raise TypeError("a mistake in backward")
+BackwardRaises = raising_backward(TypeError, "a mistake in backward")
 
 
 @pytest.mark.parametrize("loop", ENGINES)
